@@ -1,0 +1,159 @@
+/**
+ * Domain types shared by every core service. Pure types: no Node imports, so the
+ * API contract (and through it the renderer) may depend on this file.
+ */
+
+export type Task = 'classification' | 'regression';
+export type SplitName = 'train' | 'validation' | 'test';
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export type ColumnType = 'number' | 'category' | 'text';
+
+export interface ColumnStats {
+  name: string;
+  type: ColumnType;
+  /** Cells that were empty (missing) in the source. */
+  missing: number;
+  /** Numeric columns (computed on the train split; used for normalisation). */
+  mean?: number;
+  std?: number;
+  min?: number;
+  max?: number;
+  /** Categorical columns: distinct values in first-seen order (capped for display). */
+  categories?: string[];
+}
+
+/** What the catalog knows about an imported dataset (one row of `datasets`). */
+export interface DatasetMeta {
+  id: string;
+  name: string;
+  /** 'tabular' (CSV/TSV/JSON), 'image' (image folder), or a plugin importer's kind. */
+  kind: string;
+  /** Original file or folder, for display only: training never reads it again. */
+  source: string;
+  rows: number;
+  /** Feature columns (tabular) in the order they are stored; for images `['pixels']`. */
+  features: string[];
+  target: string | null;
+  task: Task;
+  /** Class labels in index order (classification), else []. */
+  classes: string[];
+  /** Shape of one input sample, e.g. [4] or [28, 28, 1]. */
+  inputShape: number[];
+  /** Row counts per split. */
+  splits: Record<SplitName, number>;
+  splitSeed: number;
+  /** Per-column statistics, features first then target. */
+  columns: ColumnStats[];
+  /** sha256 (hex) of the columnar file's bytes. */
+  hash: string;
+  /** Columnar file, relative to the workspace root. */
+  file: string;
+  bytes: number;
+  createdAt: string;
+}
+
+/** Everything a training run needs, as recorded on the run. */
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  /** Optimizer name override (sgd, momentum, adam, adagrad, adadelta, rmsprop); null keeps the model's. */
+  optimizer: string | null;
+  learningRate: number | null;
+  /** Preferred backend; null = best available. */
+  backend: BackendName | null;
+  /** Early stopping on `monitor` (default val_loss) after `patience` epochs without improvement; 0 = off. */
+  earlyStoppingPatience: number;
+  earlyStoppingMonitor: string;
+  /** Gradient clipping: by global norm and/or by value; null = off. */
+  clipNorm: number | null;
+  clipValue: number | null;
+  /** Save a checkpoint every N epochs; 0 = only the final model. */
+  checkpointEvery: number;
+  /** Shuffle the training split every epoch (seeded). */
+  shuffle: boolean;
+  /** Free-form hyperparameters handed to the model source as `params`. */
+  params: Record<string, string | number | boolean>;
+}
+
+export interface RunRecord {
+  id: string;
+  experiment: string;
+  name: string | null;
+  status: RunStatus;
+  seed: number;
+  backend: BackendName | null;
+  /** Why the better backends were passed over, e.g. "tensorflow: not installed". */
+  backendReason: string | null;
+  modelName: string;
+  source: string;
+  sourceHash: string;
+  /** Keras JSON topology of the built model. */
+  topology: unknown | null;
+  datasetId: string;
+  datasetHash: string;
+  config: TrainConfig;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  error: string | null;
+  errorStack: string | null;
+  parentRunId: string | null;
+  replayOf: string | null;
+  resumedFrom: string | null;
+  notes: string;
+}
+
+/** Summary of one metric of one run, kept up to date on every write. */
+export interface MetricSummary {
+  key: string;
+  last: number;
+  lastStep: number;
+  min: number;
+  max: number;
+  /** Step of the best value: min for losses/errors, max otherwise. */
+  bestStep: number;
+  best: number;
+  count: number;
+}
+
+export interface MetricPoint {
+  key: string;
+  step: number;
+  epoch: number | null;
+  value: number;
+  /** ms since epoch */
+  time: number;
+}
+
+export interface ArtifactRecord {
+  runId: string;
+  /** Relative to the run's artifact folder. */
+  path: string;
+  kind: string;
+  bytes: number;
+  sha256: string;
+  createdAt: string;
+}
+
+/** Keras-style model summary. */
+export interface ModelSummary {
+  name: string;
+  layers: { name: string; className: string; outputShape: (number | null)[] | (number | null)[][]; params: number }[];
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+}
+
+/** Classification evaluation on the test split. */
+export interface ClassificationReport {
+  classes: string[];
+  /** confusion[actual][predicted] */
+  confusion: number[][];
+  perClass: { label: string; precision: number; recall: number; f1: number; support: number }[];
+  accuracy: number;
+  macroF1: number;
+}

@@ -1,0 +1,120 @@
+/**
+ * Messages between the core (engine client) and a training host process.
+ * One host process trains one run (or answers one inspect request) and exits,
+ * so a crash, an out-of-memory kill or a native abort takes only that run down.
+ */
+import type {
+  BackendName,
+  ClassificationReport,
+  DatasetMeta,
+  MetricPoint,
+  ModelSummary,
+  TrainConfig,
+} from '../domain';
+
+// ---- core -> host ----------------------------------------------------------
+
+export interface StartTrainingMessage {
+  type: 'start';
+  runId: string;
+  /** Model source (TypeScript or JavaScript module text). */
+  source: string;
+  dataset: DatasetMeta;
+  /** Absolute path of the dataset's columnar file. */
+  datasetFile: string;
+  config: TrainConfig;
+  /** Absolute path of artifacts/<run-id>/ (created by the core). */
+  artifactsDir: string;
+  /** Continue from a checkpoint written by an earlier run. */
+  resume?: { checkpointDir: string };
+}
+
+export interface InspectModelMessage {
+  type: 'inspect';
+  source: string;
+  dataset: Pick<DatasetMeta, 'inputShape' | 'task' | 'classes'>;
+  params: TrainConfig['params'];
+  backend: BackendName | null;
+}
+
+export interface CancelMessage {
+  type: 'cancel';
+}
+
+export type CoreToHostMessage = StartTrainingMessage | InspectModelMessage | CancelMessage;
+
+// ---- host -> core ----------------------------------------------------------
+
+export interface BackendChosenMessage {
+  type: 'backend';
+  backend: BackendName;
+  /** Why better backends were passed over, e.g. "tensorflow: @tensorflow/tfjs-node not installed". */
+  reason: string;
+}
+
+export interface ModelBuiltMessage {
+  type: 'model';
+  summary: ModelSummary;
+  /** Keras JSON topology (model.toJSON(null, false)). */
+  topology: unknown;
+  /** Hyperparameters as resolved from the compiled model: optimizer, learning rate, loss, … */
+  resolvedParams: Record<string, string | number | boolean>;
+}
+
+export interface MetricsMessage {
+  type: 'metrics';
+  points: MetricPoint[];
+}
+
+export interface ProgressMessage {
+  type: 'progress';
+  epoch: number; // 1-based
+  epochs: number;
+  batch: number; // 1-based within the epoch
+  batches: number;
+  /** Latest batch loss, for live display. */
+  loss: number;
+}
+
+export interface ArtifactMessage {
+  type: 'artifact';
+  /** Relative to artifactsDir. */
+  path: string;
+  kind: 'model' | 'checkpoint' | 'evaluation' | 'log' | string;
+}
+
+export interface DoneMessage {
+  type: 'done';
+  status: 'completed' | 'cancelled';
+  /** Final metrics on the test split: test_loss, test_accuracy, test_mse, … */
+  testMetrics: Record<string, number>;
+  report: ClassificationReport | null;
+  stoppedEarly: boolean;
+  epochsRun: number;
+}
+
+export type HostErrorReason = 'nan' | 'source' | 'data' | 'backend' | 'internal';
+
+export interface ErrorMessage {
+  type: 'error';
+  reason: HostErrorReason;
+  message: string;
+  stack?: string;
+}
+
+export interface InspectedMessage {
+  type: 'inspected';
+  summary: ModelSummary;
+  topology: unknown;
+  backend: BackendName;
+}
+
+export type HostToCoreMessage =
+  | BackendChosenMessage
+  | ModelBuiltMessage
+  | MetricsMessage
+  | ProgressMessage
+  | ArtifactMessage
+  | DoneMessage
+  | ErrorMessage
+  | InspectedMessage;
