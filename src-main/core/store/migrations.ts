@@ -1,0 +1,141 @@
+/**
+ * Numbered schema migrations. `openDatabase` applies every migration whose version is
+ * above the file's `PRAGMA user_version`, each in its own transaction. Never edit a
+ * migration that has shipped: append a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const v1 = `
+CREATE TABLE experiments (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE runs (
+  id             TEXT PRIMARY KEY,
+  experiment_id  INTEGER NOT NULL REFERENCES experiments(id),
+  name           TEXT,
+  status         TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
+  seed           INTEGER NOT NULL,
+  backend        TEXT,
+  backend_reason TEXT,
+  model_name     TEXT NOT NULL,
+  source         TEXT NOT NULL,
+  source_hash    TEXT NOT NULL,
+  topology       TEXT,            -- JSON
+  dataset_id     TEXT NOT NULL,   -- no FK: a run outlives its dataset (the hash is what replay checks)
+  dataset_hash   TEXT NOT NULL,
+  config         TEXT NOT NULL,   -- JSON TrainConfig
+  created_at     TEXT NOT NULL,
+  started_at     TEXT,
+  ended_at       TEXT,
+  duration_ms    REAL,
+  error          TEXT,
+  error_stack    TEXT,
+  parent_run_id  TEXT,            -- provenance ids stay even when the referenced run is deleted
+  replay_of      TEXT,
+  resumed_from   TEXT,
+  notes          TEXT NOT NULL DEFAULT '',
+  owner_pid      INTEGER,         -- the Lamina process that drives the run
+  host_pid       INTEGER          -- the training host process
+);
+CREATE INDEX runs_experiment_created ON runs (experiment_id, created_at);
+CREATE INDEX runs_created ON runs (created_at);
+CREATE INDEX runs_status ON runs (status);
+
+-- num: the value as a number when it reads as one, so filters/sorts compare numerically.
+CREATE TABLE params (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key    TEXT NOT NULL,
+  value  TEXT NOT NULL,
+  num    REAL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE INDEX params_key_num ON params (key, num);
+CREATE INDEX params_key_value ON params (key, value);
+
+-- Full resolution; value NULL stands for NaN (SQLite has no NaN).
+CREATE TABLE metrics (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key    TEXT NOT NULL,
+  step   INTEGER NOT NULL,
+  epoch  INTEGER,
+  value  REAL,
+  time   REAL NOT NULL
+);
+CREATE INDEX metrics_run_key_step ON metrics (run_id, key, step);
+
+CREATE TABLE metric_summaries (
+  run_id    TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key       TEXT NOT NULL,
+  last      REAL,
+  last_step INTEGER NOT NULL,
+  min       REAL,
+  max       REAL,
+  best      REAL,
+  best_step INTEGER,
+  count     INTEGER NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE INDEX metric_summaries_key_last ON metric_summaries (key, last);
+
+CREATE TABLE tags (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key    TEXT NOT NULL,
+  value  TEXT NOT NULL,
+  num    REAL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE INDEX tags_key_value ON tags (key, value);
+
+CREATE TABLE artifacts (
+  run_id     TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  path       TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  bytes      INTEGER NOT NULL,
+  sha256     TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, path)
+) WITHOUT ROWID;
+
+CREATE TABLE evaluations (
+  run_id     TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  report     TEXT NOT NULL,      -- JSON
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE datasets (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  kind       TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  rows       INTEGER NOT NULL,
+  target     TEXT,
+  task       TEXT NOT NULL,
+  hash       TEXT NOT NULL,
+  file       TEXT NOT NULL,
+  bytes      INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  meta       TEXT NOT NULL       -- the full DatasetMeta as JSON
+);
+
+CREATE TABLE plugins (
+  id           TEXT PRIMARY KEY,
+  version      TEXT NOT NULL,
+  path         TEXT NOT NULL,
+  enabled      INTEGER NOT NULL DEFAULT 1,
+  error        TEXT,
+  manifest     TEXT NOT NULL,    -- JSON
+  installed_at TEXT NOT NULL
+);
+`;
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: v1 }];
+
+/** The schema version this code writes. */
+export const latestSchemaVersion = migrations[migrations.length - 1].version;

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closeDatabase, latestSchemaVersion, openDatabase, schemaVersion } from '../../../src-main/core/store/database';
+import { migrations, type Migration } from '../../../src-main/core/store/migrations';
+import { LaminaError } from '../../../src-main/core/util/errors';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lamina-db-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const tables = (db: BetterSqlite3.Database) =>
+  (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all() as string[]).filter((n) => !n.startsWith('sqlite_'));
+
+describe('openDatabase', () => {
+  it('creates the v1 schema in an empty file with WAL, foreign keys, busy timeout, synchronous=NORMAL', () => {
+    const file = join(dir, 'lamina.db');
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(latestSchemaVersion);
+    expect(tables(db)).toEqual(
+      ['artifacts', 'datasets', 'evaluations', 'experiments', 'metric_summaries', 'metrics', 'params', 'plugins', 'runs', 'tags'].sort(),
+    );
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(10_000);
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    const idx = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'`).pluck().all();
+    expect(idx).toEqual(expect.arrayContaining(['metrics_run_key_step', 'metric_summaries_key_last', 'params_key_num', 'params_key_value']));
+    closeDatabase(db);
+    closeDatabase(db); // idempotent
+  });
+
+  it('re-opens idempotently and keeps data', () => {
+    const file = join(dir, 'lamina.db');
+    const a = openDatabase(file);
+    a.prepare(`INSERT INTO experiments (name, created_at) VALUES ('e', 'now')`).run();
+    closeDatabase(a);
+    const b = openDatabase(file);
+    expect(schemaVersion(b)).toBe(latestSchemaVersion);
+    expect(b.prepare(`SELECT count(*) FROM experiments`).pluck().get()).toBe(1);
+    closeDatabase(b);
+  });
+
+  it('applies later migrations to an older file, each in its own transaction', () => {
+    const file = join(dir, 'lamina.db');
+    closeDatabase(openDatabase(file));
+    const extra: Migration[] = [
+      ...migrations,
+      { version: 2, name: 'add column', sql: `ALTER TABLE runs ADD COLUMN extra TEXT` },
+      { version: 3, name: 'broken', sql: `CREATE TABLE ok_table (x); CREATE TABLE broken (` },
+    ];
+    expect(() => openDatabase(file, { migrations: extra })).toThrow();
+    // v2 committed; v3 rolled back entirely (ok_table absent too).
+    const raw = new BetterSqlite3(file);
+    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    expect(tables(raw)).not.toContain('ok_table');
+    expect(raw.prepare(`SELECT name FROM pragma_table_info('runs') WHERE name = 'extra'`).pluck().get()).toBe('extra');
+    raw.close();
+    // Fixed migration 3 applies on the next open.
+    const fixed = [...extra.slice(0, 2), { version: 3, name: 'fixed', sql: `CREATE TABLE ok_table (x)` }];
+    const db = openDatabase(file, { migrations: fixed });
+    expect(schemaVersion(db)).toBe(3);
+    closeDatabase(db);
+  });
+
+  it('refuses a database written by a newer Lamina with a clear error', () => {
+    const file = join(dir, 'lamina.db');
+    const raw = new BetterSqlite3(file);
+    raw.pragma(`user_version = ${latestSchemaVersion + 5}`);
+    raw.close();
+    let err: unknown;
+    try {
+      openDatabase(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LaminaError);
+    expect((err as LaminaError).message).toMatch(new RegExp(`schema version ${latestSchemaVersion + 5}, newer than this Lamina understands \\(${latestSchemaVersion}\\)`));
+    expect((err as LaminaError).location.file).toBe(file);
+  });
+
+  it('enforces cascades through foreign keys', () => {
+    const db = openDatabase(join(dir, 'lamina.db'));
+    expect(() => db.prepare(`INSERT INTO params (run_id, key, value) VALUES ('nope', 'k', 'v')`).run()).toThrow(/FOREIGN KEY/);
+    closeDatabase(db);
+  });
+});
