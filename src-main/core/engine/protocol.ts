@@ -100,6 +100,9 @@ export interface ErrorMessage {
   reason: HostErrorReason;
   message: string;
   stack?: string;
+  /** For reason 'source': where in the user's model source (1-based), when known. */
+  line?: number;
+  column?: number;
 }
 
 export interface InspectedMessage {

@@ -1,0 +1,175 @@
+/**
+ * What a training host does for one request, independent of how messages travel (child_process,
+ * Electron utilityProcess, or a direct call from a test): start → backend, seed, data, model,
+ * train, evaluate, save, done; inspect → build and describe the model.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { DatasetMeta } from '../../domain';
+import type { DoneMessage, HostToCoreMessage, InspectModelMessage, InspectedMessage, StartTrainingMessage } from '../protocol';
+import { buildModelFromSource, type BuiltModel } from '../../models/modelSource';
+import { summarizeModel } from '../../models/summary';
+import { chooseBackend } from './backends';
+import type { DatasetTensors } from './datasetTensors';
+import { installSeededRandom } from './determinism';
+import { HostError, errorMessage } from './hostError';
+import { saveModel } from './modelIo';
+import { evaluateTestSplit } from './testEvaluation';
+import { disposeSplits, train } from './trainer';
+
+export type LoadData = (file: string, meta: DatasetMeta) => Promise<DatasetTensors>;
+
+export interface RunDeps {
+  emit: (msg: HostToCoreMessage) => void;
+  cancelled: () => boolean;
+  /** Defaults to the dataset importer's loadDatasetTensors (loaded on first use). */
+  loadData?: LoadData;
+  /** Name of the model file in error messages (default model.ts). */
+  filename?: string;
+}
+
+async function defaultLoadData(file: string, meta: DatasetMeta): Promise<DatasetTensors> {
+  const { loadDatasetTensors } = await import('../../datasets/loadDataset');
+  return loadDatasetTensors(file, meta);
+}
+
+function describeLoss(loss: unknown): string {
+  if (typeof loss === 'string') return loss;
+  if (Array.isArray(loss)) return loss.map(describeLoss).join(',');
+  if (typeof loss === 'function') return loss.name || 'custom';
+  return String(loss);
+}
+
+/** Hyperparameters as the compiled model resolved them, for the run's record. */
+export function resolvedParams(built: BuiltModel, config?: StartTrainingMessage['config']): Record<string, string | number | boolean> {
+  const { model } = built;
+  const optimizer = model.optimizer as (tf.Optimizer & { learningRate?: number }) | undefined;
+  const out: Record<string, string | number | boolean> = {};
+  if (config) {
+    for (const [k, v] of Object.entries(config.params)) out[`param.${k}`] = v;
+  }
+  Object.assign(out, {
+    optimizer: built.optimizer?.name ?? optimizer?.getClassName() ?? 'none',
+    optimizerClass: optimizer?.getClassName() ?? 'none',
+    loss: describeLoss(model.loss),
+    layers: model.layers.length,
+    totalParams: model.countParams(),
+    target: built.target,
+  });
+  const lr = built.optimizer?.learningRate ?? optimizer?.learningRate;
+  if (typeof lr === 'number') out.learningRate = lr;
+  if (config) {
+    Object.assign(out, { epochs: config.epochs, batchSize: config.batchSize, seed: config.seed, shuffle: config.shuffle });
+    if (config.clipNorm !== null) out.clipNorm = config.clipNorm;
+    if (config.clipValue !== null) out.clipValue = config.clipValue;
+    if (config.earlyStoppingPatience > 0) {
+      out.earlyStoppingPatience = config.earlyStoppingPatience;
+      out.earlyStoppingMonitor = config.earlyStoppingMonitor;
+    }
+  }
+  return out;
+}
+
+export async function runTraining(msg: StartTrainingMessage, deps: RunDeps): Promise<DoneMessage> {
+  const { config } = msg;
+  const choice = await chooseBackend(config.backend);
+  deps.emit({ type: 'backend', backend: choice.backend, reason: choice.reason });
+
+  // Seed before anything draws: initializers run while the model is built.
+  const random = installSeededRandom(config.seed);
+  try {
+    let data: DatasetTensors;
+    try {
+      data = await (deps.loadData ?? defaultLoadData)(msg.datasetFile, msg.dataset);
+    } catch (err) {
+      throw new HostError('data', `cannot load dataset "${msg.dataset.name}": ${errorMessage(err)}`, { cause: err });
+    }
+    const built = await buildModelFromSource(
+      tf,
+      msg.source,
+      {
+        inputShape: data.inputShape,
+        task: msg.dataset.task,
+        classes: msg.dataset.classes,
+        params: config.params,
+        seed: config.seed,
+        overrides: { optimizer: config.optimizer, learningRate: config.learningRate },
+      },
+      deps.filename,
+    );
+    try {
+      deps.emit({
+        type: 'model',
+        summary: summarizeModel(built.model),
+        topology: built.model.toJSON(null, false),
+        resolvedParams: resolvedParams(built, config),
+      });
+      const result = await train({
+        tf,
+        built,
+        data,
+        task: msg.dataset.task,
+        classes: msg.dataset.classes,
+        config,
+        random,
+        artifactsDir: msg.artifactsDir,
+        resume: msg.resume,
+        emit: deps.emit,
+        cancelled: deps.cancelled,
+      });
+      try {
+        if (result.status === 'cancelled') {
+          return { type: 'done', status: 'cancelled', testMetrics: {}, report: null, stoppedEarly: false, epochsRun: result.epochsRun };
+        }
+        const evaluation = await evaluateTestSplit(tf, built.model, result.splits.test, result.form, msg.dataset.classes, config.batchSize);
+        await saveModel(built.model, join(msg.artifactsDir, 'model'));
+        deps.emit({ type: 'artifact', path: 'model', kind: 'model' });
+        writeFileSync(
+          join(msg.artifactsDir, 'evaluation.json'),
+          JSON.stringify({ testMetrics: evaluation.testMetrics, report: evaluation.report }, null, 2),
+        );
+        deps.emit({ type: 'artifact', path: 'evaluation.json', kind: 'evaluation' });
+        return {
+          type: 'done',
+          status: 'completed',
+          testMetrics: evaluation.testMetrics,
+          report: evaluation.report,
+          stoppedEarly: result.stoppedEarly,
+          epochsRun: result.epochsRun,
+        };
+      } finally {
+        disposeSplits(result.splits);
+      }
+    } finally {
+      // The user built the optimizer, so model.dispose() leaves it (and its slots) alone.
+      built.model.optimizer?.dispose();
+      built.model.dispose();
+    }
+  } finally {
+    random.uninstall();
+  }
+}
+
+export async function inspectModel(msg: InspectModelMessage, deps: Pick<RunDeps, 'filename'> = {}): Promise<InspectedMessage> {
+  const choice = await chooseBackend(msg.backend);
+  const random = installSeededRandom(0);
+  try {
+    const built = await buildModelFromSource(
+      tf,
+      msg.source,
+      { inputShape: msg.dataset.inputShape, task: msg.dataset.task, classes: msg.dataset.classes, params: msg.params, seed: 0 },
+      deps.filename,
+    );
+    const inspected: InspectedMessage = {
+      type: 'inspected',
+      summary: summarizeModel(built.model),
+      topology: built.model.toJSON(null, false),
+      backend: choice.backend,
+    };
+    built.model.dispose();
+    return inspected;
+  } finally {
+    random.uninstall();
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * After training: loss on the test split plus task metrics (accuracy and macro-F1 with a full
+ * report for classification; MSE, MAE and R² for regression and for autoencoder reconstructions).
+ */
+import type * as TF from '@tensorflow/tfjs';
+import type { ClassificationReport } from '../../domain';
+import { argmaxRows, classificationReport, regressionMetrics } from './evaluation';
+import type { LabelForm, SplitTensors } from './labels';
+
+type Tf = typeof TF;
+
+export interface TestEvaluation {
+  testMetrics: Record<string, number>;
+  report: ClassificationReport | null;
+}
+
+export async function evaluateTestSplit(
+  tf: Tf,
+  model: TF.LayersModel,
+  test: SplitTensors | null,
+  form: LabelForm,
+  classes: string[],
+  batchSize: number,
+): Promise<TestEvaluation> {
+  if (!test) return { testMetrics: {}, report: null };
+  const testMetrics: Record<string, number> = {};
+  const evaluated = model.evaluate(test.x, test.y, { batchSize }) as TF.Scalar | TF.Scalar[];
+  const scalars = Array.isArray(evaluated) ? evaluated : [evaluated];
+  testMetrics.test_loss = (await scalars[0].data())[0];
+  tf.dispose(scalars);
+
+  const prediction = model.predict(test.x, { batchSize }) as TF.Tensor;
+  const values = (await prediction.data()) as Float32Array;
+  const width = prediction.shape.slice(1).reduce((a, b) => a * b, 1);
+  prediction.dispose();
+
+  if (form === 'input') {
+    const actual = (await test.y.data()) as Float32Array;
+    const r = regressionMetrics(actual, values);
+    Object.assign(testMetrics, { test_mse: r.mse, test_mae: r.mae, test_r2: r.r2 });
+    return { testMetrics, report: null };
+  }
+  if (form === 'value') {
+    const r = regressionMetrics(test.targets, values);
+    Object.assign(testMetrics, { test_mse: r.mse, test_mae: r.mae, test_r2: r.r2 });
+    return { testMetrics, report: null };
+  }
+  const predicted = form === 'binary' ? Int32Array.from(values, (p) => (p >= 0.5 ? 1 : 0)) : argmaxRows(values, width);
+  const report = classificationReport(test.targets, predicted, classes);
+  testMetrics.test_accuracy = report.accuracy;
+  testMetrics.test_f1_macro = report.macroF1;
+  return { testMetrics, report };
+}
