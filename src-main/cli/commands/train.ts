@@ -1,0 +1,145 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { BackendName, RunRecord } from '../../core/domain';
+import type { Lamina } from '../../core/lamina';
+import type { Command } from '../command';
+import { keyValues, num, str, usage } from '../args';
+import { formatMetric, type Output } from '../output';
+
+/** The final value of every epoch-level and test metric (per-batch series left out). */
+export function finalMetrics(core: Lamina, runId: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of core.queries.getMetricSummaries(runId)) if (!s.key.startsWith('batch/')) out[s.key] = s.last;
+  return out;
+}
+
+export function runResult(core: Lamina, run: RunRecord) {
+  return {
+    id: run.id,
+    status: run.status,
+    experiment: run.experiment,
+    model: run.modelName,
+    dataset: run.datasetId,
+    backend: run.backend,
+    backendReason: run.backendReason,
+    seed: run.seed,
+    epochs: run.config.epochs,
+    durationMs: run.durationMs,
+    metrics: finalMetrics(core, run.id),
+    ...(run.error ? { error: run.error } : {}),
+  };
+}
+
+/** Follows a run's progress on a terminal; Ctrl-C cancels it cleanly. */
+export async function followRun(core: Lamina, run: RunRecord, out: Output): Promise<RunRecord> {
+  const bar = out.progress('training');
+  const off = core.onEvent((e) => {
+    if (e.type === 'run.progress' && e.runId === run.id) {
+      const f = ((e.epoch - 1) * e.batches + e.batch) / (e.epochs * e.batches);
+      const eta = e.etaMs !== null ? ` eta ${Math.ceil(e.etaMs / 1000)}s` : '';
+      bar.update(f, `epoch ${e.epoch}/${e.epochs} loss ${formatMetric(e.loss)}${eta}`);
+    } else if (e.type === 'run.backend' && e.runId === run.id) {
+      out.warn(`backend: ${e.backend}${e.reason ? ` (${e.reason})` : ''}`);
+    }
+  });
+  const onSigint = () => {
+    out.warn('\ncancelling…');
+    try {
+      core.cancelRun(run.id);
+    } catch {
+      /* already ended */
+    }
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    return await core.waitForRun(run.id);
+  } finally {
+    process.off('SIGINT', onSigint);
+    off();
+    bar.done();
+  }
+}
+
+export function readModelArg(model: string): { model: string; modelName?: string } {
+  if (model.startsWith('template:')) return { model };
+  if (existsSync(model)) return { model: readFileSync(model, 'utf8'), modelName: basename(model).replace(/\.(ts|js|mjs|cjs)$/, '') };
+  // Not a file: maybe the name of a model saved in the workspace.
+  if (/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/.test(model) && !model.includes('/')) return { model };
+  throw usage(`--model: no such file "${model}" (use a file path, template:ID, or a saved model's name)`);
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train, record the run, evaluate on the test split',
+  usage:
+    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--early-stopping N] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]…',
+  options: {
+    dataset: { type: 'string' },
+    model: { type: 'string' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    optimizer: { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    experiment: { type: 'string' },
+    param: { type: 'string', multiple: true },
+    tag: { type: 'string', multiple: true },
+    name: { type: 'string' },
+    'early-stopping': { type: 'string' },
+    'early-stopping-monitor': { type: 'string' },
+    'clip-norm': { type: 'string' },
+    'clip-value': { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    resume: { type: 'string' },
+  },
+  async run({ args, out, core }) {
+    const v = args.values;
+    const dataset = str(v.dataset);
+    const modelArg = str(v.model);
+    if (!dataset) throw usage('lamina train needs --dataset ID|NAME');
+    if (!modelArg) throw usage('lamina train needs --model FILE|template:ID');
+    const { model, modelName } = readModelArg(resolveIfFile(modelArg));
+    const lamina = core();
+    const tags = Object.fromEntries(Object.entries(keyValues(v.tag as string[] | undefined, 'tag')).map(([k, x]) => [k, String(x)]));
+    const run = await lamina.startRun({
+      dataset,
+      model,
+      modelName,
+      experiment: str(v.experiment),
+      runName: str(v.name),
+      tags,
+      resumeFrom: str(v.resume),
+      config: {
+        epochs: num(v.epochs, 'epochs', { int: true, min: 1 }),
+        batchSize: num(v['batch-size'], 'batch-size', { int: true, min: 1 }),
+        optimizer: str(v.optimizer) ?? null,
+        learningRate: num(v.lr, 'lr') ?? null,
+        seed: num(v.seed, 'seed', { int: true, min: 0 }),
+        backend: (str(v.backend) as BackendName | undefined) ?? null,
+        earlyStoppingPatience: num(v['early-stopping'], 'early-stopping', { int: true, min: 0 }),
+        earlyStoppingMonitor: str(v['early-stopping-monitor']),
+        clipNorm: num(v['clip-norm'], 'clip-norm') ?? null,
+        clipValue: num(v['clip-value'], 'clip-value') ?? null,
+        checkpointEvery: num(v['checkpoint-every'], 'checkpoint-every', { int: true, min: 0 }),
+        params: keyValues(v.param as string[] | undefined, 'param'),
+      },
+    });
+    out.warn(`run ${run.id} started (seed ${run.seed})`);
+    const final = await followRun(lamina, run, out);
+    const result = runResult(lamina, final);
+    out.result(result, () => humanRunSummary(result));
+    return final.status === 'completed' ? 0 : 1;
+  },
+};
+
+function resolveIfFile(model: string): string {
+  return !model.startsWith('template:') && existsSync(model) ? resolve(model) : model;
+}
+
+export function humanRunSummary(r: ReturnType<typeof runResult>): string {
+  const lines = [`Run ${r.id} ${r.status} on ${r.backend ?? '?'} in ${((r.durationMs ?? 0) / 1000).toFixed(1)}s (seed ${r.seed})`];
+  if (r.error) lines.push(`error: ${r.error}`);
+  for (const [k, val] of Object.entries(r.metrics).sort()) lines.push(`  ${k.padEnd(24)} ${formatMetric(val)}`);
+  return lines.join('\n');
+}

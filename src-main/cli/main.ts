@@ -1,0 +1,105 @@
+/**
+ * `lamina` — the headless command line. Commands follow shared/design/CLI.md: --workspace,
+ * --json (one JSON document on stdout), exit 0 success / 1 failed or diverged / 2 bad usage or input.
+ */
+import { resolve } from 'node:path';
+import { Lamina } from '../core/lamina';
+import { LaminaError, formatLocation } from '../core/util/errors';
+import { defaultWorkspaceDir } from '../core/workspace/workspace';
+import { parseCommandArgs, str } from './args';
+import type { Command } from './command';
+import { Output } from './output';
+import { initCommand } from './commands/init';
+import { datasetsCommand, importCommand } from './commands/datasets';
+import { templatesCommand } from './commands/templates';
+import { trainCommand } from './commands/train';
+import { exportCommand, replayCommand, runsCommand, showCommand } from './commands/runs';
+import { serveCommand } from './commands/serve';
+
+export const COMMANDS: Command[] = [
+  initCommand,
+  importCommand,
+  datasetsCommand,
+  templatesCommand,
+  trainCommand,
+  runsCommand,
+  showCommand,
+  replayCommand,
+  exportCommand,
+  serveCommand,
+];
+
+function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: lamina <command> [options]   (every command takes --workspace DIR and --json)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'lamina <command> --help shows the command\'s options.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const wantsJson = rest.includes('--json');
+  const out = new Output(wantsJson);
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(helpText() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === 'version') {
+    process.stdout.write(`${process.env.LAMINA_VERSION ?? '0.1.0'}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  let lamina: Lamina | null = null;
+  try {
+    if (!command) throw new LaminaError('usage', `unknown command "${name}"\n\n${helpText()}`);
+    const args = parseCommandArgs(rest, command.options);
+    if (args.values.help) {
+      process.stdout.write(`Usage: ${command.usage}\n  ${command.summary}\n`);
+      return 0;
+    }
+    const workspaceDir = str(args.values.workspace) ? resolve(str(args.values.workspace)!) : defaultWorkspaceDir();
+    const code = await command.run({
+      args,
+      out,
+      workspaceDir,
+      core: () => (lamina ??= Lamina.open(workspaceDir)),
+    });
+    return code ?? 0;
+  } catch (e) {
+    return reportError(e, out);
+  } finally {
+    (lamina as Lamina | null)?.close();
+  }
+}
+
+function reportError(e: unknown, out: Output): number {
+  if (e instanceof LaminaError) {
+    const where = formatLocation(e.location);
+    const text = `lamina: ${where ? `${where}: ` : ''}${e.message}`;
+    if (out.json) {
+      process.stdout.write(JSON.stringify({ error: { kind: e.kind, message: e.message, ...e.location } }, null, 2) + '\n');
+    }
+    process.stderr.write(text + '\n');
+    return e.exitCode;
+  }
+  const err = e as Error;
+  if (out.json) process.stdout.write(JSON.stringify({ error: { kind: 'internal', message: err?.message ?? String(e) } }) + '\n');
+  process.stderr.write(`lamina: ${err?.stack ?? String(e)}\n`);
+  return 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`lamina: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,300 @@
+/**
+ * Lamina's core facade: one object per open workspace, composed of small services.
+ * Everything a user can do goes through here — the CLI, `lamina serve` and the Electron
+ * IPC handlers all call these methods, so behaviour lives in one place.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatasetMeta, MetricPoint, RunRecord } from './domain';
+import type {
+  CoreEvent,
+  DatasetPreview,
+  ImportOptions,
+  ModelInspection,
+  ReplayResult,
+  RunDetail,
+  RunListItem,
+  RunListQuery,
+  TemplateInfo,
+  TrainRequest,
+} from './service';
+import { ensureWorkspaceFolders, workspacePaths, type WorkspacePaths } from './workspace/workspace';
+import { openDatabase } from './store/database';
+import { RunStore } from './store/runStore';
+import { MetricWriter } from './store/metricWriter';
+import { MetricQueries } from './store/metricQueries';
+import { importDataset } from './datasets/importDataset';
+import { previewDataset, classBalance } from './datasets/preview';
+import { listBuiltinTemplates } from './models/templates';
+import { ModelLibrary } from './models/modelLibrary';
+import { EngineClient } from './engine/engineClient';
+import type { HostLauncher } from './engine/hostLauncher';
+import { RunManager, type ResolvedModel } from './training/runManager';
+import { replayRun } from './training/replay';
+import { exportRunCsv, exportRunJson } from './runs/exportRun';
+import { LaminaError, notFound } from './util/errors';
+
+export interface LaminaOptions {
+  hostLauncher?: HostLauncher;
+}
+
+type Database = ReturnType<typeof openDatabase>;
+
+export class Lamina {
+  readonly paths: WorkspacePaths;
+  private readonly db: Database;
+  readonly store: RunStore;
+  readonly queries: MetricQueries;
+  private readonly metrics: MetricWriter;
+  private readonly models: ModelLibrary;
+  private readonly engine: EngineClient;
+  private readonly runs: RunManager;
+  private readonly listeners = new Set<(e: CoreEvent) => void>();
+  private closed = false;
+
+  private constructor(root: string, opts: LaminaOptions) {
+    this.paths = workspacePaths(root);
+    ensureWorkspaceFolders(this.paths);
+    this.db = openDatabase(this.paths.db);
+    this.store = new RunStore(this.db);
+    this.queries = new MetricQueries(this.db);
+    this.metrics = new MetricWriter(this.db);
+    this.models = new ModelLibrary(this.paths.models);
+    this.engine = new EngineClient(opts.hostLauncher);
+    this.runs = new RunManager({
+      store: this.store,
+      metrics: this.metrics,
+      paths: this.paths,
+      engine: this.engine,
+      emit: (e) => this.emit(e),
+      resolveModel: (model, name) => this.resolveModel(model, name),
+    });
+    // Runs left 'running' by a Lamina process that died are failed, not left hanging.
+    this.store.markInterruptedRuns(isProcessAlive);
+  }
+
+  static open(workspaceDir: string, opts: LaminaOptions = {}): Lamina {
+    return new Lamina(workspaceDir, opts);
+  }
+
+  onEvent(listener: (e: CoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: CoreEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // A failing listener (a closed socket, say) must not break training.
+      }
+    }
+  }
+
+  // ---- datasets --------------------------------------------------------------------
+
+  async importDataset(file: string, opts: ImportOptions = {}): Promise<DatasetMeta> {
+    if (opts.name && this.store.datasetNameTaken(opts.name)) {
+      throw new LaminaError('conflict', `a dataset named "${opts.name}" already exists`, { field: 'name' });
+    }
+    const meta = await importDataset(file, { ...opts, id: randomUUID().replace(/-/g, '') }, this.paths);
+    const named = { ...meta, name: this.uniqueDatasetName(meta.name, Boolean(opts.name)) };
+    try {
+      this.store.insertDataset(named);
+    } catch (e) {
+      rmSync(join(this.paths.root, named.file), { force: true });
+      throw e;
+    }
+    this.emit({ type: 'dataset.imported', datasetId: named.id });
+    return named;
+  }
+
+  private uniqueDatasetName(name: string, explicit: boolean): string {
+    if (explicit || !this.store.datasetNameTaken(name)) return name;
+    for (let i = 2; ; i++) if (!this.store.datasetNameTaken(`${name}-${i}`)) return `${name}-${i}`;
+  }
+
+  listDatasets(): DatasetMeta[] {
+    return this.store.listDatasets();
+  }
+
+  getDataset(idOrName: string): DatasetMeta {
+    return this.store.requireDataset(idOrName);
+  }
+
+  async previewDataset(idOrName: string, range: { offset: number; limit: number }): Promise<DatasetPreview> {
+    const meta = this.getDataset(idOrName);
+    return previewDataset(join(this.paths.root, meta.file), meta, range);
+  }
+
+  async classBalance(idOrName: string) {
+    const meta = this.getDataset(idOrName);
+    return classBalance(join(this.paths.root, meta.file), meta);
+  }
+
+  deleteDataset(idOrName: string): void {
+    const meta = this.getDataset(idOrName);
+    this.store.deleteDataset(meta.id);
+    rmSync(join(this.paths.root, meta.file), { force: true });
+  }
+
+  // ---- models ----------------------------------------------------------------------
+
+  listTemplates(): TemplateInfo[] {
+    return listBuiltinTemplates();
+  }
+
+  /** `template:<id>`, the name of a saved model, or model source text. */
+  private resolveModel(model: string, modelName?: string): ResolvedModel {
+    if (model.startsWith('template:')) {
+      const id = model.slice('template:'.length);
+      const t = this.listTemplates().find((x) => x.id === id);
+      if (!t) {
+        throw notFound(`no template "${id}"; available: ${this.listTemplates().map((x) => x.id).join(', ')}`);
+      }
+      return { name: modelName ?? t.id, source: t.source };
+    }
+    if (!model.includes('\n') && this.models.has(model)) return { name: modelName ?? model, source: this.models.read(model) };
+    return { name: modelName ?? 'custom', source: model };
+  }
+
+  async inspectModel(source: string, dataset: string, params: Record<string, string | number | boolean> = {}): Promise<ModelInspection> {
+    const meta = this.getDataset(dataset);
+    const job = this.engine.run({
+      type: 'inspect',
+      source: this.resolveModel(source).source,
+      dataset: { inputShape: meta.inputShape, task: meta.task, classes: meta.classes },
+      params,
+      backend: 'cpu',
+    });
+    const outcome = await job.outcome;
+    if (outcome.kind === 'inspected') return { ok: true, summary: outcome.message.summary, error: null };
+    if (outcome.kind === 'error') {
+      const { message, stack, line, column } = outcome.message;
+      return { ok: false, summary: null, error: { message, stack, line, column } };
+    }
+    const message = outcome.kind === 'crashed' ? `model check crashed (${outcome.signal ?? outcome.code})` : 'unexpected answer';
+    return { ok: false, summary: null, error: { message } };
+  }
+
+  listModels() {
+    return this.models.list();
+  }
+  readModel(name: string): string {
+    return this.models.read(name);
+  }
+  saveModel(name: string, source: string): void {
+    this.models.save(name, source);
+  }
+  renameModel(from: string, to: string): void {
+    this.models.rename(from, to);
+  }
+  deleteModel(name: string): void {
+    this.models.delete(name);
+  }
+
+  // ---- training --------------------------------------------------------------------
+
+  startRun(req: TrainRequest): Promise<RunRecord> {
+    return this.runs.start(req);
+  }
+
+  waitForRun(runId: string): Promise<RunRecord> {
+    return this.runs.wait(runId);
+  }
+
+  /** Start and wait: the CLI's `train`. */
+  async train(req: TrainRequest): Promise<RunRecord> {
+    const run = await this.runs.start(req);
+    return this.runs.wait(run.id);
+  }
+
+  cancelRun(runId: string): void {
+    this.runs.cancel(runId);
+  }
+
+  /** Process id of a running run's training host (undefined when not running here). */
+  hostPid(runId: string): number | undefined {
+    return this.runs.hostPid(runId);
+  }
+
+  // ---- runs ------------------------------------------------------------------------
+
+  listExperiments(): { id: number; name: string; runs: number; createdAt: string }[] {
+    return this.store.listExperiments().map((e) => ({ id: e.id, name: e.name, runs: e.runCount, createdAt: e.createdAt }));
+  }
+
+  listRuns(q: RunListQuery = {}): { total: number; items: RunListItem[] } {
+    return this.store.listRuns(q);
+  }
+
+  getRunDetail(runId: string): RunDetail {
+    const run = this.store.requireRun(runId);
+    return {
+      run,
+      params: this.store.getParams(run.id),
+      tags: this.store.getTags(run.id),
+      metrics: this.queries.getMetricSummaries(run.id),
+      artifacts: this.store.listArtifacts(run.id),
+      report: this.store.getEvaluation(run.id),
+    };
+  }
+
+  listMetricKeys(runId: string): string[] {
+    return this.queries.listMetricKeys(this.store.requireRun(runId).id);
+  }
+
+  getMetricSeries(runId: string, key: string, maxPoints = 2000): MetricPoint[] {
+    return this.queries.getMetricSeries(this.store.requireRun(runId).id, key, maxPoints);
+  }
+
+  setRunNotes(runId: string, notes: string): void {
+    this.store.updateRun(this.store.requireRun(runId).id, { notes });
+  }
+
+  setRunTags(runId: string, tags: Record<string, string>): void {
+    this.store.setTags(this.store.requireRun(runId).id, tags);
+  }
+
+  deleteRun(runId: string): void {
+    const run = this.store.requireRun(runId);
+    if (this.runs.runningIds().includes(run.id)) throw new LaminaError('conflict', `run ${run.id} is still running; cancel it first`);
+    this.store.deleteRun(run.id);
+    rmSync(join(this.paths.artifacts, run.id), { recursive: true, force: true });
+  }
+
+  exportRun(runId: string, format: 'json' | 'csv'): string {
+    return format === 'csv'
+      ? exportRunCsv(this.store, this.queries, runId)
+      : JSON.stringify(exportRunJson(this.store, this.queries, runId), null, 2);
+  }
+
+  replayRun(runId: string, opts: { tolerance?: number } = {}): Promise<ReplayResult> {
+    return replayRun({ store: this.store, queries: this.queries, runs: this.runs, paths: this.paths }, runId, opts);
+  }
+
+  /** Stops running hosts (recording them cancelled/failed), flushes metrics, closes the database. */
+  async shutdown(): Promise<void> {
+    await this.runs.stopAll();
+    this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.metrics.close();
+    this.db.close();
+  }
+}
+
+function isProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

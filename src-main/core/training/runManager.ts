@@ -1,0 +1,255 @@
+/**
+ * A run's life on the core side: create its row, start a training host, record what the
+ * host reports (backend, model, metrics, artifacts), and record exactly one ending —
+ * completed, cancelled, failed (error, NaN, crash or kill). Several runs may train at once.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, statSync, readFileSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { DatasetMeta, MetricPoint, RunRecord } from '../domain';
+import type { CoreEvent, TrainRequest } from '../service';
+import type { EngineClient, HostJob } from '../engine/engineClient';
+import { describeCrash } from '../engine/engineClient';
+import type { HostToCoreMessage, StartTrainingMessage } from '../engine/protocol';
+import type { RunStore } from '../store/runStore';
+import type { MetricWriter } from '../store/metricWriter';
+import type { WorkspacePaths } from '../workspace/workspace';
+import { runArtifactsDir } from '../workspace/workspace';
+import { sha256 } from '../util/hash';
+import { LaminaError, notFound } from '../util/errors';
+import { configAsParams, resolveTrainConfig } from './trainConfig';
+
+export interface ResolvedModel {
+  name: string;
+  source: string;
+}
+
+export interface RunManagerDeps {
+  store: RunStore;
+  metrics: MetricWriter;
+  paths: WorkspacePaths;
+  engine: EngineClient;
+  emit: (e: CoreEvent) => void;
+  resolveModel: (model: string, modelName?: string) => ResolvedModel;
+}
+
+interface ActiveRun {
+  job: HostJob;
+  finished: Promise<RunRecord>;
+  startedAt: number;
+}
+
+export const DEFAULT_EXPERIMENT = 'Default';
+
+export class RunManager {
+  private readonly active = new Map<string, ActiveRun>();
+
+  constructor(private readonly deps: RunManagerDeps) {}
+
+  /** Creates the run and starts its host; resolves before training ends. */
+  async start(req: TrainRequest, extra: { replayOf?: string; parentRunId?: string } = {}): Promise<RunRecord> {
+    const { store, paths } = this.deps;
+    const dataset = store.requireDataset(req.dataset);
+    const model = this.deps.resolveModel(req.model, req.modelName);
+    const config = resolveTrainConfig(req.config);
+    const resume = req.resumeFrom ? this.findCheckpoint(req.resumeFrom) : undefined;
+
+    const id = randomUUID().replace(/-/g, '');
+    const experiment = req.experiment ?? DEFAULT_EXPERIMENT;
+    store.ensureExperiment(experiment);
+    const now = new Date().toISOString();
+    const run = store.createRun({
+      id,
+      experiment,
+      name: req.runName ?? null,
+      status: 'running',
+      seed: config.seed,
+      backend: null,
+      backendReason: null,
+      modelName: model.name,
+      source: model.source,
+      sourceHash: sha256(model.source),
+      topology: null,
+      datasetId: dataset.id,
+      datasetHash: dataset.hash,
+      config,
+      startedAt: now,
+      endedAt: null,
+      durationMs: null,
+      error: null,
+      errorStack: null,
+      parentRunId: extra.parentRunId ?? null,
+      replayOf: extra.replayOf ?? null,
+      resumedFrom: resume ? resume.runId : null,
+      notes: '',
+      ownerPid: process.pid,
+    });
+    store.setParams(id, { model: model.name, dataset: dataset.name, ...configAsParams(config) });
+    if (req.tags && Object.keys(req.tags).length) store.setTags(id, req.tags);
+
+    const artifactsDir = runArtifactsDir(paths, id);
+    mkdirSync(artifactsDir, { recursive: true });
+    const start: StartTrainingMessage = {
+      type: 'start',
+      runId: id,
+      source: model.source,
+      dataset,
+      datasetFile: join(paths.root, dataset.file),
+      config,
+      artifactsDir,
+      ...(resume ? { resume: { checkpointDir: resume.dir } } : {}),
+    };
+    const startedAt = Date.now();
+    const job = this.deps.engine.run(start, (m) => this.onHostMessage(id, artifactsDir, startedAt, m));
+    store.updateRun(id, { hostPid: job.pid ?? null });
+    const finished = job.outcome.then((outcome) => this.finish(id, startedAt, outcome));
+    this.active.set(id, { job, finished, startedAt });
+    finished.finally(() => this.active.delete(id)).catch(() => {});
+    this.deps.emit({ type: 'run.started', runId: id });
+    return run;
+  }
+
+  /** Resolves with the final record once the run has ended (at once if it already has). */
+  async wait(runId: string): Promise<RunRecord> {
+    const active = this.active.get(runId);
+    if (active) return active.finished;
+    return this.deps.store.requireRun(runId);
+  }
+
+  cancel(runId: string): void {
+    const active = this.active.get(this.deps.store.requireRun(runId).id);
+    if (!active) throw new LaminaError('conflict', `run ${runId} is not running`);
+    active.job.cancel();
+  }
+
+  /** For tests and `kill`: the host's process id of a running run. */
+  hostPid(runId: string): number | undefined {
+    return this.active.get(runId)?.job.pid;
+  }
+
+  runningIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /** Cancel everything still running and wait for it to be recorded (used on shutdown). */
+  async stopAll(): Promise<void> {
+    const all = [...this.active.values()];
+    for (const a of all) a.job.cancel();
+    const timeout = new Promise<void>((r) => setTimeout(r, 5000).unref());
+    await Promise.race([Promise.allSettled(all.map((a) => a.finished)), timeout]);
+    for (const a of this.active.values()) a.job.kill();
+    await Promise.allSettled(all.map((a) => a.finished));
+  }
+
+  private onHostMessage(runId: string, artifactsDir: string, startedAt: number, m: HostToCoreMessage): void {
+    const { store, metrics, emit } = this.deps;
+    switch (m.type) {
+      case 'backend':
+        store.updateRun(runId, { backend: m.backend, backendReason: m.reason });
+        emit({ type: 'run.backend', runId, backend: m.backend, reason: m.reason });
+        break;
+      case 'model':
+        store.updateRun(runId, { topology: m.topology });
+        store.setParams(
+          runId,
+          Object.fromEntries(Object.entries(m.resolvedParams).map(([k, v]) => [k, String(v)])),
+        );
+        break;
+      case 'metrics':
+        metrics.write(runId, m.points);
+        emit({ type: 'run.metrics', runId, points: m.points });
+        break;
+      case 'progress': {
+        const total = m.epochs * m.batches;
+        const done = (m.epoch - 1) * m.batches + m.batch;
+        const elapsed = Date.now() - startedAt;
+        const etaMs = done > 0 && total > done ? Math.round((elapsed / done) * (total - done)) : done >= total ? 0 : null;
+        emit({ type: 'run.progress', runId, epoch: m.epoch, epochs: m.epochs, batch: m.batch, batches: m.batches, loss: m.loss, etaMs });
+        break;
+      }
+      case 'artifact':
+        this.recordArtifact(runId, artifactsDir, m.path, m.kind);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private recordArtifact(runId: string, artifactsDir: string, path: string, kind: string): void {
+    const full = join(artifactsDir, path);
+    if (!existsSync(full)) return;
+    const files = statSync(full).isDirectory() ? listFiles(full) : [full];
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      this.deps.store.addArtifact({
+        runId,
+        path: relative(artifactsDir, file).split('\\').join('/'),
+        kind,
+        bytes: bytes.length,
+        sha256: sha256(bytes),
+        createdAt: new Date().toISOString(),
+      });
+    }
+  }
+
+  private finish(runId: string, startedAt: number, outcome: Awaited<HostJob['outcome']>): RunRecord {
+    const { store, metrics, emit } = this.deps;
+    const endedAt = new Date();
+    const timing = { endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - startedAt };
+    if (outcome.kind === 'done') {
+      const d = outcome.message;
+      const step = d.epochsRun;
+      const points: MetricPoint[] = Object.entries(d.testMetrics).map(([key, value]) => ({
+        key,
+        step,
+        epoch: step,
+        value,
+        time: endedAt.getTime(),
+      }));
+      if (points.length) metrics.write(runId, points);
+      metrics.flush();
+      if (d.report) store.saveEvaluation(runId, d.report);
+      if (d.stoppedEarly) store.setTags(runId, { stopped_early: 'true' });
+      store.updateRun(runId, { status: d.status, ...timing });
+    } else {
+      metrics.flush();
+      let error: string;
+      let stack: string | null = null;
+      if (outcome.kind === 'error') {
+        error = outcome.message.message;
+        stack = outcome.message.stack ?? null;
+        store.setTags(runId, { failure: outcome.message.reason });
+      } else if (outcome.kind === 'crashed') {
+        error = describeCrash(outcome);
+        store.setTags(runId, { failure: 'crash' });
+      } else {
+        error = `training host answered an inspect request instead of training`;
+      }
+      store.updateRun(runId, { status: 'failed', error, errorStack: stack, ...timing });
+    }
+    const final = store.requireRun(runId);
+    emit({ type: 'run.finished', runId, status: final.status, error: final.error });
+    return final;
+  }
+
+  /** The newest checkpoint folder of a run, for resume. */
+  private findCheckpoint(runRef: string): { runId: string; dir: string } {
+    const run = this.deps.store.requireRun(runRef);
+    const base = join(runArtifactsDir(this.deps.paths, run.id), 'checkpoints');
+    const dirs = existsSync(base) ? readdirSync(base).filter((d) => d.startsWith('epoch-')).sort() : [];
+    if (!dirs.length) throw notFound(`run ${run.id} has no checkpoint to resume from (train it with checkpointEvery > 0)`);
+    return { runId: run.id, dir: join(base, dirs[dirs.length - 1]) };
+  }
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+export type { DatasetMeta };
