@@ -19,6 +19,8 @@ export const meta: Lamina.ModelMeta = {
   name: 'LeNet-5',
   description: 'The classic convolutional network for small grayscale images (digits).',
   tasks: ['classification'],
+  // Enough epochs to converge on small datasets such as iris or 8×8 digits.
+  defaults: { epochs: 20, batchSize: 32 },
 };
 
 /** [h, w, c] for the convolution: images as they are, flat square vectors reshaped. */

@@ -22,6 +22,8 @@ export const meta: Lamina.ModelMeta = {
   name: 'Multilayer perceptron',
   description: 'Dense layers with a choice of activation, dropout, batch normalisation and L1/L2 penalties.',
   tasks: ['classification', 'regression'],
+  // Enough epochs to converge on small datasets such as iris or 8×8 digits.
+  defaults: { epochs: 60, batchSize: 16 },
 };
 
 export default function createModel(ctx: Lamina.ModelContext) {

@@ -18,6 +18,8 @@ export const meta: Lamina.ModelMeta = {
   name: 'Small CNN',
   description: 'Conv–BatchNorm–ReLU–MaxPool blocks with dropout: a compact modern image classifier.',
   tasks: ['classification'],
+  // Enough epochs to converge on small datasets such as iris or 8×8 digits.
+  defaults: { epochs: 10, batchSize: 32 },
 };
 
 function imageShape(inputShape: number[]): [number, number, number] {

@@ -154,7 +154,7 @@ export class Lamina {
       if (!t) {
         throw notFound(`no template "${id}"; available: ${this.listTemplates().map((x) => x.id).join(', ')}`);
       }
-      return { name: modelName ?? t.id, source: t.source };
+      return { name: modelName ?? t.id, source: t.source, defaults: t.defaults };
     }
     if (!model.includes('\n') && this.models.has(model)) return { name: modelName ?? model, source: this.models.read(model) };
     return { name: modelName ?? 'custom', source: model };

@@ -41,6 +41,8 @@ export interface TemplateInfo {
   /** Where it came from: 'builtin' or a plugin id. */
   origin: string;
   source: string;
+  /** Training defaults the template suggests (used when a run does not set them). */
+  defaults?: { epochs?: number; batchSize?: number };
 }
 
 export interface TrainRequest {

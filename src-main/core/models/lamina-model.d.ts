@@ -16,6 +16,8 @@ declare namespace Lamina {
     tasks?: Task[];
     /** 'input' makes it an autoencoder: it is trained to reproduce its input. */
     target?: 'input' | 'label';
+    /** Training defaults that suit this model, used when a run does not set them. */
+    defaults?: { epochs?: number; batchSize?: number };
   }
 
   interface ModelContext {

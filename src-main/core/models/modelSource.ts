@@ -26,6 +26,8 @@ export interface ModelMeta {
   tasks?: Task[];
   /** 'input': an autoencoder, trained to reconstruct its input. */
   target?: 'input' | 'label';
+  /** Training defaults that suit the model (epochs, batch size), used when a run sets none. */
+  defaults?: { epochs?: number; batchSize?: number };
 }
 
 export interface LoadedModelModule {

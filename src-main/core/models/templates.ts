@@ -39,6 +39,7 @@ export function listBuiltinTemplates(dir: string = templatesDir()): TemplateInfo
         description: meta.description ?? '',
         origin: 'builtin',
         source,
+        ...(meta.defaults ? { defaults: { ...meta.defaults } } : {}),
       };
     });
 }

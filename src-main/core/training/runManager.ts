@@ -22,6 +22,8 @@ import { configAsParams, resolveTrainConfig } from './trainConfig';
 export interface ResolvedModel {
   name: string;
   source: string;
+  /** Epochs/batch size a template suggests; a request's own values win. */
+  defaults?: { epochs?: number; batchSize?: number };
 }
 
 export interface RunManagerDeps {
@@ -51,7 +53,7 @@ export class RunManager {
     const { store, paths } = this.deps;
     const dataset = store.requireDataset(req.dataset);
     const model = this.deps.resolveModel(req.model, req.modelName);
-    const config = resolveTrainConfig(req.config);
+    const config = resolveTrainConfig({ ...model.defaults, ...definedOnly(req.config ?? {}) });
     const resume = req.resumeFrom ? this.findCheckpoint(req.resumeFrom) : undefined;
 
     const id = randomUUID().replace(/-/g, '');
@@ -240,6 +242,10 @@ export class RunManager {
     if (!dirs.length) throw notFound(`run ${run.id} has no checkpoint to resume from (train it with checkpointEvery > 0)`);
     return { runId: run.id, dir: join(base, dirs[dirs.length - 1]) };
   }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function listFiles(dir: string): string[] {
