@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-renderer/**/*.ts', 'src-main/core/api/**/*.ts'],
+    files: ['src-renderer/**/*.ts', 'src-main/core/api/contract.ts', 'src-main/core/api/schemas.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -5,7 +5,6 @@
 import type {
   ArtifactRecord,
   ClassificationReport,
-  DatasetMeta,
   MetricPoint,
   MetricSummary,
   ModelSummary,
