@@ -15,6 +15,7 @@ import { templatesCommand } from './commands/templates';
 import { trainCommand } from './commands/train';
 import { exportCommand, replayCommand, runsCommand, showCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
+import { pluginCommand, pluginsCommand } from './commands/plugins';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -27,6 +28,8 @@ export const COMMANDS: Command[] = [
   replayCommand,
   exportCommand,
   serveCommand,
+  pluginsCommand,
+  pluginCommand,
 ];
 
 function helpText(): string {

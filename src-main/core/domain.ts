@@ -76,6 +76,8 @@ export interface TrainConfig {
   shuffle: boolean;
   /** Free-form hyperparameters handed to the model source as `params`. */
   params: Record<string, string | number | boolean>;
+  /** A plugin trainer (`id` or `plugin/id`) used in place of tfjs fit; absent/null = fit. */
+  trainer?: string | null;
 }
 
 export interface RunRecord {

@@ -34,6 +34,12 @@ import { RunManager, type ResolvedModel } from './training/runManager';
 import { replayRun } from './training/replay';
 import { exportRunCsv, exportRunJson } from './runs/exportRun';
 import { LaminaError, notFound } from './util/errors';
+import { PluginRegistry, type PluginInfo } from './plugins/registry';
+import { pluginRoots } from './plugins/locations';
+import { PluginAwareEngine, NO_MODEL_MARK } from './plugins/pluginEngine';
+import { PluginHostClient } from './plugins/pluginHostClient';
+import { readPluginManifest, type PluginManifest } from './plugins/manifest';
+import { viewDocument } from './plugins/views';
 
 export interface LaminaOptions {
   hostLauncher?: HostLauncher;
@@ -49,6 +55,8 @@ export class Lamina {
   private readonly metrics: MetricWriter;
   private readonly models: ModelLibrary;
   private readonly engine: EngineClient;
+  readonly plugins: PluginRegistry;
+  private readonly pluginHost: PluginHostClient;
   private readonly runs: RunManager;
   private readonly listeners = new Set<(e: CoreEvent) => void>();
   private closed = false;
@@ -61,7 +69,9 @@ export class Lamina {
     this.queries = new MetricQueries(this.db);
     this.metrics = new MetricWriter(this.db);
     this.models = new ModelLibrary(this.paths.models);
-    this.engine = new EngineClient(opts.hostLauncher);
+    this.plugins = new PluginRegistry(this.store, () => pluginRoots(this.paths.plugins));
+    this.pluginHost = new PluginHostClient(opts.hostLauncher);
+    this.engine = new PluginAwareEngine(opts.hostLauncher, this.plugins, this.store, this.metrics);
     this.runs = new RunManager({
       store: this.store,
       metrics: this.metrics,
@@ -99,7 +109,8 @@ export class Lamina {
     if (opts.name && this.store.datasetNameTaken(opts.name)) {
       throw new LaminaError('conflict', `a dataset named "${opts.name}" already exists`, { field: 'name' });
     }
-    const meta = await importDataset(file, { ...opts, id: randomUUID().replace(/-/g, '') }, this.paths);
+    const table = await this.pluginTable(file, opts);
+    const meta = await importDataset(file, { ...opts, ...(table ? { table, importer: undefined } : {}), id: randomUUID().replace(/-/g, '') }, this.paths);
     const named = { ...meta, name: this.uniqueDatasetName(meta.name, Boolean(opts.name)) };
     try {
       this.store.insertDataset(named);
@@ -109,6 +120,24 @@ export class Lamina {
     }
     this.emit({ type: 'dataset.imported', datasetId: named.id });
     return named;
+  }
+
+  /** Runs a plugin importer (chosen by --importer or the file's extension) in a host process. */
+  private async pluginTable(file: string, opts: ImportOptions) {
+    const builtin = ['csv', 'tsv', 'json', 'image-folder'];
+    if (opts.importer !== undefined && builtin.includes(opts.importer)) return undefined;
+    if (opts.importer === undefined && /\.(csv|tsv|tab|json|jsonl|ndjson)$/i.test(file)) return undefined;
+    const hit = this.plugins.importer(file, opts.importer);
+    if (!hit) {
+      if (opts.importer === undefined) return undefined;
+      throw new LaminaError('usage', `unknown importer "${opts.importer}" (built-in: ${builtin.join(', ')}; from plugins: ${this.plugins.importerIds().join(', ') || 'none'})`, { field: 'importer' });
+    }
+    const ref = this.plugins.ref(hit.plugin)!;
+    const options = { target: opts.target, task: opts.task };
+    const r = await this.pluginHost.importTable(ref, hit.importerId, file, options);
+    for (const e of r.pluginErrors) this.plugins.recordFailure(e.pluginId, e.phase, e.message);
+    if (!r.answer) throw new LaminaError('failed', r.error ?? `plugin "${ref.id}" importer "${hit.importerId}" gave no table`, { file });
+    return { importer: `${ref.id}/${hit.importerId}`, columns: r.answer.columns, rows: r.answer.rows };
   }
 
   private uniqueDatasetName(name: string, explicit: boolean): string {
@@ -142,15 +171,17 @@ export class Lamina {
 
   // ---- models ----------------------------------------------------------------------
 
+  /** Built-in templates, then enabled plugins' (origin = plugin id). */
   listTemplates(): TemplateInfo[] {
-    return listBuiltinTemplates();
+    return [...listBuiltinTemplates(), ...this.plugins.templates()];
   }
 
-  /** `template:<id>`, the name of a saved model, or model source text. */
+  /** `template:<id>` (or `template:<plugin>/<id>`), the name of a saved model, or model source text. */
   private resolveModel(model: string, modelName?: string): ResolvedModel {
+    if (model.startsWith(NO_MODEL_MARK)) return { name: modelName ?? 'trainer', source: model };
     if (model.startsWith('template:')) {
       const id = model.slice('template:'.length);
-      const t = this.listTemplates().find((x) => x.id === id);
+      const t = this.listTemplates().find((x) => x.id === id || `${x.origin}/${x.id}` === id);
       if (!t) {
         throw notFound(`no template "${id}"; available: ${this.listTemplates().map((x) => x.id).join(', ')}`);
       }
@@ -198,7 +229,16 @@ export class Lamina {
   // ---- training --------------------------------------------------------------------
 
   startRun(req: TrainRequest): Promise<RunRecord> {
-    return this.runs.start(req);
+    return this.runs.start(this.withTrainer(req));
+  }
+
+  /** A plugin trainer must exist before the run does; without --model it trains models of its own. */
+  private withTrainer(req: TrainRequest): TrainRequest {
+    const trainer = req.config?.trainer;
+    if (!trainer) return req;
+    this.plugins.trainer(trainer);
+    if (req.model) return req;
+    return { ...req, model: `${NO_MODEL_MARK}${trainer}\n`, modelName: req.modelName ?? `trainer:${trainer}` };
   }
 
   waitForRun(runId: string): Promise<RunRecord> {
@@ -207,7 +247,7 @@ export class Lamina {
 
   /** Start and wait: the CLI's `train`. */
   async train(req: TrainRequest): Promise<RunRecord> {
-    const run = await this.runs.start(req);
+    const run = await this.runs.start(this.withTrainer(req));
     return this.runs.wait(run.id);
   }
 
@@ -273,6 +313,55 @@ export class Lamina {
 
   replayRun(runId: string, opts: { tolerance?: number } = {}): Promise<ReplayResult> {
     return replayRun({ store: this.store, queries: this.queries, runs: this.runs, paths: this.paths }, runId, opts);
+  }
+
+  // ---- plugins ---------------------------------------------------------------------
+
+  /** Every discovered plugin with its state (re-scans the plugin folders; runs no plugin code). */
+  listPlugins(): PluginInfo[] {
+    return this.plugins.refresh();
+  }
+
+  /**
+   * Loads each enabled plugin's code in a host process (never here) and disables the ones that
+   * throw, recording why. Returns the refreshed list.
+   */
+  async checkPlugins(ids?: string[]): Promise<PluginInfo[]> {
+    this.plugins.refresh();
+    const refs = this.plugins.active().filter((p) => !ids || ids.includes(p.manifest.id)).map((p) => this.plugins.ref(p)).filter((r) => r !== null);
+    for (const r of await this.pluginHost.probe(refs)) if (!r.ok) this.plugins.recordFailure(r.id, 'load', r.error ?? 'failed to load');
+    return this.plugins.list();
+  }
+
+  /** Validates a plugin folder without installing it (runs no plugin code). */
+  validatePlugin(dir: string): PluginManifest {
+    return readPluginManifest(dir);
+  }
+
+  /** Copies a folder or .tgz into <workspace>/plugins/<id>, then checks its code loads. */
+  async installPlugin(source: string): Promise<PluginInfo> {
+    const manifest = this.plugins.install(source, this.paths.plugins, this.paths.tmp);
+    await this.checkPlugins([manifest.id]);
+    return this.plugins.get(manifest.id);
+  }
+
+  async setPluginEnabled(id: string, enabled: boolean): Promise<PluginInfo> {
+    this.plugins.setEnabled(id, enabled);
+    if (enabled) await this.checkPlugins([id]);
+    return this.plugins.get(id);
+  }
+
+  /** Views of enabled plugins for a place in the UI (e.g. the run detail page). */
+  listPluginViews(location = 'run-detail'): { pluginId: string; viewId: string; title: string }[] {
+    return this.plugins.views(location);
+  }
+
+  /** A view as one HTML document for `<iframe sandbox="allow-scripts" srcdoc>`; see plugins/views.ts. */
+  getPluginView(pluginId: string, viewId: string): { pluginId: string; viewId: string; title: string; html: string } {
+    const view = this.plugins.views().find((v) => v.pluginId === pluginId && v.viewId === viewId);
+    if (!view) throw notFound(`no view "${viewId}" in an enabled plugin "${pluginId}"`);
+    const p = this.plugins.active().find((x) => x.manifest.id === pluginId)!;
+    return { ...view, html: viewDocument({ pluginDir: p.record.path, renderer: p.manifest.renderer!, title: view.title }) };
   }
 
   /** Stops running hosts (recording them cancelled/failed), flushes metrics, closes the database. */

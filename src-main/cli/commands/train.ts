@@ -72,7 +72,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train, record the run, evaluate on the test split',
   usage:
-    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--early-stopping N] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]…',
+    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--early-stopping N] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID]',
   options: {
     dataset: { type: 'string' },
     model: { type: 'string' },
@@ -92,14 +92,16 @@ export const trainCommand: Command = {
     'clip-value': { type: 'string' },
     'checkpoint-every': { type: 'string' },
     resume: { type: 'string' },
+    trainer: { type: 'string' },
   },
   async run({ args, out, core }) {
     const v = args.values;
     const dataset = str(v.dataset);
     const modelArg = str(v.model);
     if (!dataset) throw usage('lamina train needs --dataset ID|NAME');
-    if (!modelArg) throw usage('lamina train needs --model FILE|template:ID');
-    const { model, modelName } = readModelArg(resolveIfFile(modelArg));
+    const trainer = str(v.trainer);
+    if (!modelArg && !trainer) throw usage('lamina train needs --model FILE|template:ID (or --trainer ID)');
+    const { model, modelName } = modelArg ? readModelArg(resolveIfFile(modelArg)) : { model: '', modelName: undefined };
     const lamina = core();
     const tags = Object.fromEntries(Object.entries(keyValues(v.tag as string[] | undefined, 'tag')).map(([k, x]) => [k, String(x)]));
     const run = await lamina.startRun({
@@ -123,6 +125,7 @@ export const trainCommand: Command = {
         clipValue: num(v['clip-value'], 'clip-value') ?? null,
         checkpointEvery: num(v['checkpoint-every'], 'checkpoint-every', { int: true, min: 0 }),
         params: keyValues(v.param as string[] | undefined, 'param'),
+        ...(trainer ? { trainer } : {}),
       },
     });
     out.warn(`run ${run.id} started (seed ${run.seed})`);

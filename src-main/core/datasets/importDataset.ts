@@ -32,6 +32,15 @@ export interface ImportDatasetOptions extends ImportOptions {
   id?: string;
   /** Image folders: output size, square (number) or [height, width]. Default 28. */
   imageSize?: number | [number, number];
+  /** A table a plugin importer produced from `file` (the core ran the plugin in a host process). */
+  table?: PluginTable;
+}
+
+export interface PluginTable {
+  /** `<plugin id>/<importer id>`, for messages. */
+  importer: string;
+  columns: string[];
+  rows: (string | number | null)[][];
 }
 
 type Progress = NonNullable<ImportOptions['onProgress']>;
@@ -86,7 +95,7 @@ export async function importDataset(file: string, opts: ImportDatasetOptions, pa
   } catch {
     throw inputError(`${source}: no such file or folder`, { file: source });
   }
-  const importer = chooseImporter(source, st.isDirectory(), opts.importer);
+  const importer = opts.table ? 'plugin' : chooseImporter(source, st.isDirectory(), opts.importer);
   const onProgress: Progress = opts.onProgress ?? (() => {});
 
   const relFile = `datasets/${id}.arrow`;
@@ -134,8 +143,15 @@ export async function importDataset(file: string, opts: ImportDatasetOptions, pa
 // ---- tabular ---------------------------------------------------------------------------
 
 async function openTable(
-  file: string, importer: 'csv' | 'tsv' | 'json', totalBytes: number, onBytes: (b: number) => void,
+  file: string, importer: 'csv' | 'tsv' | 'json' | 'plugin', totalBytes: number, onBytes: (b: number) => void, table?: PluginTable,
 ): Promise<{ header: string[]; rows: AsyncIterator<CsvRow>; close: () => Promise<void> }> {
+  if (importer === 'plugin') {
+    if (!table) throw inputError(`${file}: no table from the plugin importer`, { file });
+    // Row i of a plugin's table is reported as "line" i + 2, as if the header were line 1.
+    const rows = table.rows.map((r, i): CsvRow => ({ cells: r.map((c) => (c === null || c === undefined ? '' : String(c))), line: i + 2 }));
+    const it = rows[Symbol.iterator]();
+    return { header: table.columns, rows: { next: async () => it.next() } as AsyncIterator<CsvRow>, close: async () => {} };
+  }
   if (importer === 'json') {
     const t = await readJsonTable(file, { onBytes });
     const it = t.rows[Symbol.asyncIterator]();
@@ -161,7 +177,7 @@ function checkHeader(file: string, header: string[]): string[] {
 }
 
 async function encodeTable(
-  file: string, importer: 'csv' | 'tsv' | 'json', totalBytes: number, opts: ImportDatasetOptions,
+  file: string, importer: 'csv' | 'tsv' | 'json' | 'plugin', totalBytes: number, opts: ImportDatasetOptions,
   fractions: [number, number, number], seed: number, onProgress: Progress,
 ): Promise<Encoded> {
   let rowsRead = 0;
@@ -170,7 +186,7 @@ async function encodeTable(
     const p = { phase: 'read', done: bytes, total: totalBytes, rows: rowsRead };
     onProgress(p);
   };
-  const table = await openTable(file, importer, totalBytes, report);
+  const table = await openTable(file, importer, totalBytes, report, opts.table);
   const names = checkHeader(file, table.header);
   const width = names.length;
   const acc = names.map((name, j) => new ColumnAccumulator(name, j));

@@ -27,6 +27,35 @@ export interface StartTrainingMessage {
   artifactsDir: string;
   /** Continue from a checkpoint written by an earlier run. */
   resume?: { checkpointDir: string };
+  /** Plugins whose code this run uses (their metrics, and the trainer's plugin). */
+  plugins?: PluginCodeRef[];
+  /** Train with a plugin trainer in place of tfjs fit; `source` is then optional (hasModel). */
+  trainer?: { pluginId: string; trainerId: string; hasModel: boolean };
+  /** Plugin metrics to compute on the test split, stored as test_<metricId>. */
+  pluginMetrics?: { pluginId: string; metricIds: string[] }[];
+}
+
+/** Where a plugin's Node entry is; the host requires `dir/main`. */
+export interface PluginCodeRef {
+  id: string;
+  version: string;
+  dir: string;
+  main: string;
+}
+
+/** Load each plugin (and call its activate) to find the ones that throw. */
+export interface PluginProbeMessage {
+  type: 'plugin.probe';
+  plugins: PluginCodeRef[];
+}
+
+/** Run a plugin's dataset importer on a file; the answer is a table the core imports. */
+export interface PluginImportMessage {
+  type: 'plugin.import';
+  plugin: PluginCodeRef;
+  importerId: string;
+  file: string;
+  options: Record<string, unknown>;
 }
 
 export interface InspectModelMessage {
@@ -41,7 +70,7 @@ export interface CancelMessage {
   type: 'cancel';
 }
 
-export type CoreToHostMessage = StartTrainingMessage | InspectModelMessage | CancelMessage;
+export type CoreToHostMessage = StartTrainingMessage | InspectModelMessage | CancelMessage | PluginProbeMessage | PluginImportMessage;
 
 // ---- host -> core ----------------------------------------------------------
 
@@ -93,7 +122,7 @@ export interface DoneMessage {
   epochsRun: number;
 }
 
-export type HostErrorReason = 'nan' | 'source' | 'data' | 'backend' | 'internal';
+export type HostErrorReason = 'nan' | 'source' | 'data' | 'backend' | 'internal' | 'plugin';
 
 export interface ErrorMessage {
   type: 'error';
@@ -112,7 +141,61 @@ export interface InspectedMessage {
   backend: BackendName;
 }
 
+/** A plugin's code threw (at load or inside a contribution): the core disables it. */
+export interface PluginErrorMessage {
+  type: 'plugin.error';
+  pluginId: string;
+  phase: 'load' | 'trainer' | 'metric' | 'importer' | 'command';
+  message: string;
+  stack?: string;
+}
+
+export interface PluginProbedMessage {
+  type: 'plugin.probed';
+  results: { id: string; ok: boolean; error?: string }[];
+}
+
+export interface PluginImportedMessage {
+  type: 'plugin.imported';
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+/** Params a plugin trainer logged for the run (or for a child run, when `child` is set). */
+export interface RunParamsMessage {
+  type: 'run.params';
+  child?: string;
+  params: Record<string, string | number | boolean>;
+}
+
+/** A plugin trainer opened a nested run (ensemble member, sweep trial). */
+export interface ChildRunMessage {
+  type: 'run.child';
+  key: string;
+  name: string;
+  params: Record<string, string | number | boolean>;
+}
+
+export interface ChildRunMetricsMessage {
+  type: 'run.childMetrics';
+  key: string;
+  points: MetricPoint[];
+}
+
+export interface ChildRunEndMessage {
+  type: 'run.childEnd';
+  key: string;
+  error?: string;
+}
+
 export type HostToCoreMessage =
+  | PluginErrorMessage
+  | PluginProbedMessage
+  | PluginImportedMessage
+  | RunParamsMessage
+  | ChildRunMessage
+  | ChildRunMetricsMessage
+  | ChildRunEndMessage
   | BackendChosenMessage
   | ModelBuiltMessage
   | MetricsMessage

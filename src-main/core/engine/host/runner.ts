@@ -17,6 +17,7 @@ import { HostError, errorMessage } from './hostError';
 import { saveModel } from './modelIo';
 import { evaluateTestSplit } from './testEvaluation';
 import { disposeSplits, train } from './trainer';
+import { computePluginMetrics, loadRunPlugins, metricInput, runPluginTrainer } from '../../plugins/host/pluginRuntime';
 
 export type LoadData = (file: string, meta: DatasetMeta) => Promise<DatasetTensors>;
 
@@ -85,6 +86,11 @@ export async function runTraining(msg: StartTrainingMessage, deps: RunDeps): Pro
     } catch (err) {
       throw new HostError('data', `cannot load dataset "${msg.dataset.name}": ${errorMessage(err)}`, { cause: err });
     }
+    // Plugin code (metrics, a trainer) loads here, in the host; one that throws is reported and left out.
+    const plugins = await loadRunPlugins(msg, deps.emit);
+    if (msg.trainer) {
+      return await runPluginTrainer({ msg, plugins, data, random, emit: deps.emit, cancelled: deps.cancelled });
+    }
     const built = await buildModelFromSource(
       tf,
       msg.source,
@@ -123,6 +129,11 @@ export async function runTraining(msg: StartTrainingMessage, deps: RunDeps): Pro
           return { type: 'done', status: 'cancelled', testMetrics: {}, report: null, stoppedEarly: false, epochsRun: result.epochsRun };
         }
         const evaluation = await evaluateTestSplit(tf, built.model, result.splits.test, result.form, msg.dataset.classes, config.batchSize);
+        if (evaluation.outputs && msg.pluginMetrics?.length) {
+          const { targets, values, width } = evaluation.outputs;
+          const input = metricInput(msg.dataset.task, msg.dataset.classes, targets, values, width);
+          Object.assign(evaluation.testMetrics, await computePluginMetrics(msg, plugins, input, deps.emit));
+        }
         await saveModel(built.model, join(msg.artifactsDir, 'model'));
         deps.emit({ type: 'artifact', path: 'model', kind: 'model' });
         writeFileSync(

@@ -12,6 +12,8 @@ type Tf = typeof TF;
 export interface TestEvaluation {
   testMetrics: Record<string, number>;
   report: ClassificationReport | null;
+  /** The model's raw test outputs (n × width) and true targets, for plugin metrics; absent for autoencoders. */
+  outputs?: { targets: Float32Array; values: Float32Array; width: number };
 }
 
 export async function evaluateTestSplit(
@@ -40,14 +42,15 @@ export async function evaluateTestSplit(
     Object.assign(testMetrics, { test_mse: r.mse, test_mae: r.mae, test_r2: r.r2 });
     return { testMetrics, report: null };
   }
+  const outputs = { targets: test.targets, values, width };
   if (form === 'value') {
     const r = regressionMetrics(test.targets, values);
     Object.assign(testMetrics, { test_mse: r.mse, test_mae: r.mae, test_r2: r.r2 });
-    return { testMetrics, report: null };
+    return { testMetrics, report: null, outputs };
   }
   const predicted = form === 'binary' ? Int32Array.from(values, (p) => (p >= 0.5 ? 1 : 0)) : argmaxRows(values, width);
   const report = classificationReport(test.targets, predicted, classes);
   testMetrics.test_accuracy = report.accuracy;
   testMetrics.test_f1_macro = report.macroF1;
-  return { testMetrics, report };
+  return { testMetrics, report, outputs };
 }

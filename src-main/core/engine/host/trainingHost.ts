@@ -9,6 +9,7 @@
 import type { CoreToHostMessage, ErrorMessage, HostToCoreMessage } from '../protocol';
 import { HostError, errorMessage } from './hostError';
 import { inspectModel, runTraining } from './runner';
+import { probePlugins, runPluginImporter } from '../../plugins/host/pluginRuntime';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -72,6 +73,10 @@ async function handle(raw: unknown): Promise<void> {
       await finish(done, 0);
     } else if (msg.type === 'inspect') {
       await finish(await inspectModel(msg), 0);
+    } else if (msg.type === 'plugin.probe') {
+      await finish(await probePlugins(msg.plugins), 0);
+    } else if (msg.type === 'plugin.import') {
+      await finish(await runPluginImporter(msg, (m) => void send(m)), 0);
     } else {
       throw new HostError('internal', `unknown message type "${(msg as { type?: string }).type}"`);
     }

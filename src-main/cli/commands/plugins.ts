@@ -1,0 +1,94 @@
+/**
+ * Plugin commands (CLI.md): `lamina plugins`, `lamina plugin create|validate|install|enable|disable`.
+ */
+import { resolve } from 'node:path';
+import type { PluginInfo } from '../../core/plugins/registry';
+import { readPluginManifest } from '../../core/plugins/manifest';
+import { createPluginScaffold } from '../../core/plugins/scaffold';
+import type { Command } from '../command';
+import { str, usage } from '../args';
+import { table } from '../output';
+
+function pluginRow(p: PluginInfo) {
+  return {
+    id: p.id,
+    version: p.version,
+    enabled: p.enabled,
+    ...(p.error ? { error: p.error } : {}),
+    origin: p.origin,
+    path: p.path,
+    displayName: p.displayName,
+    apiVersion: p.apiVersion,
+    contributes: p.contributes,
+  };
+}
+
+function contributionSummary(p: PluginInfo): string {
+  if (!p.contributes) return '';
+  return Object.entries(p.contributes)
+    .filter(([, list]) => list.length)
+    .map(([k, list]) => `${k}: ${(list as { id: string }[]).map((x) => x.id).join(',')}`)
+    .join('; ');
+}
+
+export const pluginsCommand: Command = {
+  name: 'plugins',
+  summary: 'list installed plugins and their state (loads each in a host process to check it)',
+  usage: 'lamina plugins [--no-check]',
+  options: { 'no-check': { type: 'boolean', default: false } },
+  async run({ args, out, core }) {
+    const lamina = core();
+    const list = args.values['no-check'] ? lamina.listPlugins() : await lamina.checkPlugins();
+    out.result(list.map(pluginRow), () =>
+      list.length
+        ? table(
+            ['ID', 'VERSION', 'ENABLED', 'FROM', 'CONTRIBUTES / ERROR'],
+            list.map((p) => [p.id, p.version, p.enabled ? 'yes' : 'no', p.origin, p.error ? `error: ${p.error}` : contributionSummary(p)]),
+          )
+        : 'No plugins. Create one with: lamina plugin create DIR --name NAME',
+    );
+  },
+};
+
+const SUBCOMMANDS = ['create', 'validate', 'install', 'enable', 'disable'] as const;
+
+export const pluginCommand: Command = {
+  name: 'plugin',
+  summary: 'plugin authoring and management: create DIR --name N | validate DIR | install DIR|TGZ | enable ID | disable ID',
+  usage: 'lamina plugin create DIR --name N | plugin validate DIR | plugin install DIR|TGZ | plugin enable ID | plugin disable ID',
+  options: { name: { type: 'string' } },
+  async run({ args, out, core }) {
+    const [sub, target] = args.positionals;
+    if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) {
+      throw usage(`lamina plugin needs one of: ${SUBCOMMANDS.join(', ')}${sub ? ` (got "${sub}")` : ''}`);
+    }
+    if (!target) throw usage(`lamina plugin ${sub} needs ${sub === 'enable' || sub === 'disable' ? 'a plugin ID' : sub === 'install' ? 'a DIR or TGZ' : 'a DIR'}`);
+    switch (sub) {
+      case 'create': {
+        const name = str(args.values.name);
+        if (!name) throw usage('lamina plugin create DIR needs --name NAME');
+        const r = createPluginScaffold(target, name);
+        out.result({ dir: r.dir, id: r.id, files: r.files }, () =>
+          [`Created plugin "${r.id}" in ${r.dir}`, '', `  cd ${target}`, '  node build.mjs --test     # build and test', `  lamina plugin install ${target}`].join('\n'),
+        );
+        return;
+      }
+      case 'validate': {
+        const m = readPluginManifest(resolve(target));
+        out.result({ valid: true, ...m }, () => `${m.id} ${m.version}: valid (plugin API ${m.apiVersion})`);
+        return;
+      }
+      case 'install': {
+        const p = await core().installPlugin(resolve(target));
+        out.result(pluginRow(p), () => (p.error ? `Installed ${p.id} ${p.version}, but it is disabled: ${p.error}` : `Installed ${p.id} ${p.version} into ${p.path}`));
+        return p.error ? 1 : 0;
+      }
+      case 'enable':
+      case 'disable': {
+        const p = await core().setPluginEnabled(target, sub === 'enable');
+        out.result(pluginRow(p), () => (p.error ? `${p.id} could not be enabled: ${p.error}` : `${p.id} ${p.enabled ? 'enabled' : 'disabled'}`));
+        return p.enabled === (sub === 'enable') ? 0 : 1;
+      }
+    }
+  },
+};

@@ -1,0 +1,51 @@
+/**
+ * The core's short jobs for plugin code: probe (load + activate each plugin) and run a dataset
+ * importer. Each job is one host process, like a training run, so plugin code never runs in
+ * the core (or the Electron main) process, and a plugin that crashes its host harms nothing.
+ */
+import type { HostLauncher } from '../engine/hostLauncher';
+import { forkHostLauncher } from '../engine/hostLauncher';
+import { trainingHostEntry } from '../engine/hostEntry';
+import type { CoreToHostMessage, HostToCoreMessage, PluginCodeRef, PluginErrorMessage, PluginImportedMessage, PluginProbedMessage } from '../engine/protocol';
+import { LaminaError } from '../util/errors';
+
+export interface PluginJobResult<T> {
+  answer: T | null;
+  /** Plugin failures the host reported along the way. */
+  pluginErrors: PluginErrorMessage[];
+  error: string | null;
+}
+
+export class PluginHostClient {
+  constructor(private readonly launcher: HostLauncher = forkHostLauncher) {}
+
+  private job<T extends HostToCoreMessage>(msg: CoreToHostMessage, answerType: T['type']): Promise<PluginJobResult<T>> {
+    const host = this.launcher.launch(trainingHostEntry(), { name: 'lamina-plugin-host' });
+    const pluginErrors: PluginErrorMessage[] = [];
+    let answer: T | null = null;
+    let error: string | null = null;
+    return new Promise((resolve) => {
+      host.onMessage((m) => {
+        if (m.type === answerType) answer = m as T;
+        else if (m.type === 'plugin.error') pluginErrors.push(m);
+        else if (m.type === 'error') error = m.message;
+      });
+      host.onExit((code, signal) => {
+        if (!answer && !error) error = `plugin host ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${host.stderrTail() ? `: ${host.stderrTail().trim().split('\n').slice(-3).join(' ')}` : ''}`;
+        resolve({ answer, pluginErrors, error });
+      });
+      host.send(msg);
+    });
+  }
+
+  async probe(plugins: PluginCodeRef[]): Promise<PluginProbedMessage['results']> {
+    if (!plugins.length) return [];
+    const r = await this.job<PluginProbedMessage>({ type: 'plugin.probe', plugins }, 'plugin.probed');
+    if (!r.answer) throw new LaminaError('failed', `could not check plugins: ${r.error}`);
+    return r.answer.results;
+  }
+
+  importTable(plugin: PluginCodeRef, importerId: string, file: string, options: Record<string, unknown>): Promise<PluginJobResult<PluginImportedMessage>> {
+    return this.job<PluginImportedMessage>({ type: 'plugin.import', plugin, importerId, file, options }, 'plugin.imported');
+  }
+}
