@@ -12,6 +12,7 @@ import { closeDatabase, openDatabase, type Database } from '../../src-main/core/
 import { MetricWriter } from '../../src-main/core/store/metricWriter';
 import { RunStore } from '../../src-main/core/store/runStore';
 import { createRng } from '../../src-main/core/util/random';
+import { DEFAULT_TRAIN_CONFIG } from '../../src-main/core/training/trainConfig';
 
 export interface IngestionResult {
   name: string;
@@ -29,21 +30,7 @@ export interface RunListResult {
   runs: number;
 }
 
-const config: TrainConfig = {
-  epochs: 10,
-  batchSize: 32,
-  seed: 1,
-  optimizer: null,
-  learningRate: null,
-  backend: null,
-  earlyStoppingPatience: 0,
-  earlyStoppingMonitor: 'val_loss',
-  clipNorm: null,
-  clipValue: null,
-  checkpointEvery: 0,
-  shuffle: true,
-  params: {},
-};
+const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, epochs: 10, seed: 1 };
 
 function withTempDb<T>(fn: (db: Database, store: RunStore) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'lamina-bench-'));
