@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
-import { laminaEditorTypes } from './src-renderer/vite/tfjsTypesPlugin';
+import { laminaEditorTypes } from './src-main/build/editorTypesPlugin';
 
 /**
  * Three bundles:

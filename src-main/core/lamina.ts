@@ -28,7 +28,7 @@ import { importDataset } from './datasets/importDataset';
 import { previewDataset, classBalance } from './datasets/preview';
 import { listBuiltinTemplates } from './models/templates';
 import { ModelLibrary } from './models/modelLibrary';
-import { EngineClient } from './engine/engineClient';
+import type { EngineClient } from './engine/engineClient';
 import type { HostLauncher } from './engine/hostLauncher';
 import { RunManager, type ResolvedModel } from './training/runManager';
 import { replayRun } from './training/replay';

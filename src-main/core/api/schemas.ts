@@ -1,0 +1,248 @@
+/**
+ * Zod schemas of the domain values that cross the API boundary. They mirror the types in
+ * ../domain.ts and ../service.ts; `schemas.test.ts` checks that real facade outputs
+ * parse, so the two cannot drift apart unnoticed. Outputs are not parsed in production
+ * (dispatch hands the core's value through as is), so a field the core adds is not stripped.
+ * Pure: zod only, no Node imports (the renderer bundles this file).
+ */
+import { z } from 'zod';
+
+export const taskSchema = z.enum(['classification', 'regression']);
+export const splitNameSchema = z.enum(['train', 'validation', 'test']);
+export const backendSchema = z.enum(['tensorflow', 'wasm', 'cpu']);
+export const runStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
+export const paramValueSchema = z.union([z.string(), z.number(), z.boolean()]);
+
+/** Identifiers and names typed by people: non-empty, bounded, trimmed. */
+export const refSchema = z.string().trim().min(1, 'must not be empty').max(500);
+
+export const columnStatsSchema = z.object({
+  name: z.string(),
+  type: z.enum(['number', 'category', 'text']),
+  missing: z.number(),
+  mean: z.number().optional(),
+  std: z.number().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  categories: z.array(z.string()).optional(),
+});
+
+export const datasetMetaSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  source: z.string(),
+  rows: z.number(),
+  features: z.array(z.string()),
+  target: z.string().nullable(),
+  task: taskSchema,
+  classes: z.array(z.string()),
+  inputShape: z.array(z.number()),
+  splits: z.object({ train: z.number(), validation: z.number(), test: z.number() }),
+  splitSeed: z.number(),
+  columns: z.array(columnStatsSchema),
+  hash: z.string(),
+  file: z.string(),
+  bytes: z.number(),
+  createdAt: z.string(),
+});
+
+export const datasetPreviewSchema = z.object({
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.union([z.string(), z.number(), z.null()]))),
+  splits: z.array(splitNameSchema),
+  total: z.number(),
+});
+
+export const classBalanceSchema = z.object({
+  classes: z.array(z.string()),
+  counts: z.object({ train: z.array(z.number()), validation: z.array(z.number()), test: z.array(z.number()) }),
+});
+
+export const templateInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  origin: z.string(),
+  source: z.string(),
+});
+
+export const modelSummarySchema = z.object({
+  name: z.string(),
+  layers: z.array(
+    z.object({
+      name: z.string(),
+      className: z.string(),
+      outputShape: z.union([z.array(z.number().nullable()), z.array(z.array(z.number().nullable()))]),
+      params: z.number(),
+    }),
+  ),
+  totalParams: z.number(),
+  trainableParams: z.number(),
+  nonTrainableParams: z.number(),
+});
+
+export const modelInspectionSchema = z.object({
+  ok: z.boolean(),
+  summary: modelSummarySchema.nullable(),
+  error: z
+    .looseObject({ message: z.string(), line: z.number().optional(), column: z.number().optional(), stack: z.string().optional() })
+    .nullable(),
+});
+
+export const trainConfigSchema = z.object({
+  epochs: z.number().int().min(1).max(100_000),
+  batchSize: z.number().int().min(1).max(1_000_000),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  optimizer: z.enum(['sgd', 'momentum', 'adam', 'adagrad', 'adadelta', 'rmsprop']).nullable(),
+  learningRate: z.number().positive().max(100).nullable(),
+  backend: backendSchema.nullable(),
+  earlyStoppingPatience: z.number().int().min(0),
+  earlyStoppingMonitor: z.string().min(1),
+  clipNorm: z.number().positive().nullable(),
+  clipValue: z.number().positive().nullable(),
+  checkpointEvery: z.number().int().min(0),
+  shuffle: z.boolean(),
+  params: z.record(z.string(), paramValueSchema),
+});
+
+export const runRecordSchema = z.object({
+  id: z.string(),
+  experiment: z.string(),
+  name: z.string().nullable(),
+  status: runStatusSchema,
+  seed: z.number(),
+  backend: backendSchema.nullable(),
+  backendReason: z.string().nullable(),
+  modelName: z.string(),
+  source: z.string(),
+  sourceHash: z.string(),
+  topology: z.unknown().nullable(),
+  datasetId: z.string(),
+  datasetHash: z.string(),
+  config: trainConfigSchema.extend({ optimizer: z.string().nullable(), epochs: z.number(), batchSize: z.number(), seed: z.number() }),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  error: z.string().nullable(),
+  errorStack: z.string().nullable(),
+  parentRunId: z.string().nullable(),
+  replayOf: z.string().nullable(),
+  resumedFrom: z.string().nullable(),
+  notes: z.string(),
+});
+
+export const metricPointSchema = z.object({
+  key: z.string(),
+  step: z.number(),
+  epoch: z.number().nullable(),
+  value: z.number(),
+  time: z.number(),
+});
+
+export const metricSummarySchema = z.object({
+  key: z.string(),
+  last: z.number(),
+  lastStep: z.number(),
+  min: z.number(),
+  max: z.number(),
+  bestStep: z.number(),
+  best: z.number(),
+  count: z.number(),
+});
+
+export const artifactRecordSchema = z.object({
+  runId: z.string(),
+  path: z.string(),
+  kind: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+  createdAt: z.string(),
+});
+
+export const classificationReportSchema = z.object({
+  classes: z.array(z.string()),
+  confusion: z.array(z.array(z.number())),
+  perClass: z.array(
+    z.object({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() }),
+  ),
+  accuracy: z.number(),
+  macroF1: z.number(),
+});
+
+export const runListItemSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  experiment: z.string(),
+  status: runStatusSchema,
+  modelName: z.string(),
+  datasetId: z.string(),
+  backend: backendSchema.nullable(),
+  seed: z.number(),
+  createdAt: z.string(),
+  durationMs: z.number().nullable(),
+  params: z.record(z.string(), z.string()),
+  metrics: z.record(z.string(), z.number()),
+  tags: z.record(z.string(), z.string()),
+});
+
+export const runDetailSchema = z.object({
+  run: runRecordSchema,
+  params: z.record(z.string(), z.string()),
+  tags: z.record(z.string(), z.string()),
+  metrics: z.array(metricSummarySchema),
+  artifacts: z.array(artifactRecordSchema),
+  report: classificationReportSchema.nullable(),
+});
+
+export const replayResultSchema = z.object({
+  id: z.string(),
+  replayId: z.string(),
+  match: z.boolean(),
+  maxAbsDiff: z.number(),
+  tolerance: z.number(),
+  diffs: z.array(z.object({ key: z.string(), maxAbsDiff: z.number(), recorded: z.number(), replayed: z.number() })),
+});
+
+/** Import options a client may send (the progress callback is the transport's business). */
+export const importOptionsSchema = z.object({
+  name: refSchema.optional(),
+  target: refSchema.optional(),
+  task: taskSchema.optional(),
+  split: z
+    .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)])
+    .refine((s) => Math.abs(s[0] + s[1] + s[2] - 1) < 1e-6, 'train, validation and test fractions must sum to 1')
+    .optional(),
+  seed: z.number().int().min(0).optional(),
+  importer: z.string().optional(),
+  /** Client-chosen id; `import.progress` events carry it back. */
+  progressId: z.string().max(100).optional(),
+});
+
+/** Core events pushed to live UIs, plus the API's own import progress. */
+export const coreEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run.started'), runId: z.string() }),
+  z.object({ type: z.literal('run.backend'), runId: z.string(), backend: z.string(), reason: z.string() }),
+  z.object({
+    type: z.literal('run.progress'),
+    runId: z.string(),
+    epoch: z.number(),
+    epochs: z.number(),
+    batch: z.number(),
+    batches: z.number(),
+    loss: z.number(),
+    etaMs: z.number().nullable(),
+  }),
+  z.object({ type: z.literal('run.metrics'), runId: z.string(), points: z.array(metricPointSchema) }),
+  z.object({ type: z.literal('run.finished'), runId: z.string(), status: runStatusSchema, error: z.string().nullable() }),
+  z.object({ type: z.literal('dataset.imported'), datasetId: z.string() }),
+  z.object({
+    type: z.literal('import.progress'),
+    progressId: z.string(),
+    phase: z.string(),
+    done: z.number(),
+    total: z.number().nullable(),
+  }),
+]);
+export type ApiEvent = z.infer<typeof coreEventSchema>;

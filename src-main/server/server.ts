@@ -1,0 +1,167 @@
+/**
+ * `lamina serve`: the UI and the API for a browser, over loopback with a token.
+ *   GET  /, /assets/...                 the built renderer (no token: it holds no data)
+ *   POST /api/<method>                  JSON body → dispatch → ApiResult (token)
+ *   POST /api/upload?uploadId=&path=    raw file body → <workspace>/.tmp/uploads/ (token)
+ *   WS   /events?token=                 CoreEvents pushed live (token)
+ * The transport adds no behaviour: everything goes through `dispatch`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { httpStatusOf, type ApiError, type ApiEvent } from '../core/api/contract';
+import { dispatch, subscribeEvents, toApiError, type ApiCore } from '../core/api/dispatch';
+import { saveUploadStream } from '../core/api/uploads';
+import { isAuthorized, newToken } from './auth';
+import { securityHeaders, serveStatic } from './staticFiles';
+
+export interface ServerOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Fixed token (tests, or a user who wants a stable URL); default: 32 random bytes. */
+  token?: string;
+  /** The built renderer: out/renderer. */
+  rendererDir: string;
+  /** Largest JSON request body (default 20 MiB) and upload file (default 2 GiB). */
+  maxJsonBytes?: number;
+  maxUploadBytes?: number;
+}
+
+export interface RunningServer {
+  /** Page URL including `?token=`; open it in a browser. */
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, error: ApiError): void {
+  sendJson(res, httpStatusOf[error.code], { ok: false, error });
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw Object.assign(new Error(`request body larger than ${max} bytes`), { tooLarge: true });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function startServer(core: ApiCore, opts: ServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? newToken();
+  const maxJson = opts.maxJsonBytes ?? 20 * 1024 * 1024;
+  const maxUpload = opts.maxUploadBytes ?? 2 * 1024 * 1024 * 1024;
+  const clients = new Set<WebSocket>();
+
+  const broadcast = (event: ApiEvent) => {
+    if (clients.size === 0) return;
+    const text = JSON.stringify(event);
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+  };
+  const unsubscribe = subscribeEvents(core, broadcast);
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!isAuthorized(req, url, token)) {
+      sendError(res, { code: 'unauthorized', message: 'missing or wrong access token' });
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendJson(res, 405, { ok: false, error: { code: 'bad-request', message: 'use POST' } });
+      return;
+    }
+    const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+    if (method === 'upload') {
+      const uploadId = url.searchParams.get('uploadId') ?? '';
+      const path = url.searchParams.get('path') ?? '';
+      try {
+        const { bytes } = await saveUploadStream(core.paths.tmp, uploadId, path, req, maxUpload);
+        sendJson(res, 200, { ok: true, value: { bytes } });
+      } catch (err) {
+        sendError(res, toApiError(err));
+      }
+      return;
+    }
+    let input: unknown;
+    try {
+      const body = await readBody(req, maxJson);
+      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      const tooLarge = (err as { tooLarge?: boolean }).tooLarge;
+      sendError(res, { code: 'bad-request', message: tooLarge ? (err as Error).message : `request body is not valid JSON: ${(err as Error).message}` });
+      return;
+    }
+    const result = await dispatch(core, method, input, { emit: broadcast });
+    if (result.ok) sendJson(res, 200, result);
+    else sendError(res, result.error);
+  }
+
+  const server = createServer((req, res) => {
+    securityHeaders(res);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const work = url.pathname.startsWith('/api/') ? handleApi(req, res, url) : serveStatic(opts.rendererDir, req, res, url.pathname);
+    work.catch((err) => {
+      // Last resort: the request fails, the server keeps serving.
+      if (!res.headersSent) sendError(res, toApiError(err));
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  wss.on('connection', (ws) => {
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('error', () => clients.delete(ws));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/events' || !isAuthorized(req, url, token)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolvePromise();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}/?token=${encodeURIComponent(token)}`,
+    token,
+    port,
+    close: async () => {
+      unsubscribe();
+      for (const ws of clients) ws.terminate();
+      clients.clear();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/** Experiments: a server-side paged, sorted and filtered view of the runs table. */
+import { defineStore } from 'pinia';
+import { computed, nextTick, reactive, ref, shallowRef } from 'vue';
+import { call } from '../api/client';
+import type { ApiInput, ApiOutput } from '../../../src-main/core/api/contract';
+
+export type RunListItem = ApiOutput<'runs.list'>['items'][number];
+export type RunDetail = ApiOutput<'runs.detail'>;
+type RunStatus = RunListItem['status'];
+
+export const useRunsStore = defineStore('runs', () => {
+  const query = reactive({
+    search: '',
+    filter: '',
+    status: null as RunStatus | null,
+    experiment: null as string | null,
+    orderBy: '-createdAt',
+    page: 1,
+    pageSize: 100,
+  });
+  const items = shallowRef<RunListItem[]>([]);
+  const total = ref(0);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const lastFetchMs = ref<number | null>(null);
+  const lastRenderMs = ref<number | null>(null);
+  const experiments = ref<{ id: number; name: string; runs: number }[]>([]);
+  const selected = ref<string[]>([]);
+  let seq = 0;
+
+  /** Metric and param columns present on the current page, so the table shows what exists. */
+  const metricKeys = computed(() => {
+    const keys = new Set<string>();
+    for (const r of items.value) for (const k of Object.keys(r.metrics)) if (!k.startsWith('batch/')) keys.add(k);
+    return [...keys].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).slice(0, 8);
+  });
+  const paramKeys = computed(() => {
+    const keys = new Set<string>();
+    for (const r of items.value) for (const k of Object.keys(r.params)) keys.add(k);
+    return [...keys].sort().slice(0, 6);
+  });
+
+  async function fetch() {
+    const mySeq = ++seq;
+    loading.value = true;
+    error.value = null;
+    const t0 = performance.now();
+    const input: ApiInput<'runs.list'> = {
+      limit: query.pageSize,
+      offset: (query.page - 1) * query.pageSize,
+      orderBy: query.orderBy,
+    };
+    if (query.search.trim()) input.search = query.search.trim();
+    if (query.filter.trim()) input.filter = query.filter.trim();
+    if (query.status) input.status = query.status;
+    if (query.experiment) input.experiment = query.experiment;
+    try {
+      const res = await call('runs.list', input);
+      if (mySeq !== seq) return;
+      const t1 = performance.now();
+      items.value = res.items;
+      total.value = res.total;
+      lastFetchMs.value = Math.round(t1 - t0);
+      // Time to the next painted frame after the data landed: the table's own cost.
+      void nextTick(() => requestAnimationFrame(() => (lastRenderMs.value = Math.round(performance.now() - t1))));
+    } catch (err) {
+      if (mySeq === seq) error.value = (err as Error).message;
+    } finally {
+      if (mySeq === seq) loading.value = false;
+    }
+  }
+
+  async function refreshExperiments() {
+    experiments.value = await call('experiments.list', {});
+  }
+
+  async function removeSelected() {
+    for (const id of selected.value) await call('runs.delete', { runId: id });
+    selected.value = [];
+    await Promise.all([fetch(), refreshExperiments()]);
+  }
+
+  return { query, items, total, loading, error, lastFetchMs, lastRenderMs, experiments, selected, metricKeys, paramKeys, fetch, refreshExperiments, removeSelected };
+});
+
+/** Test metrics first, then validation, then the rest. */
+function rank(key: string): number {
+  if (key.startsWith('test_')) return 0;
+  if (key.startsWith('val_')) return 1;
+  return 2;
+}

@@ -1,0 +1,157 @@
+/** The train form and the live state of the run it started. */
+import { defineStore } from 'pinia';
+import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
+import { call } from '../api/client';
+import type { ApiEvent, ApiInput, ApiOutput } from '../../../src-main/core/api/contract';
+
+export type RunRecord = ApiOutput<'runs.start'>;
+type Config = NonNullable<ApiInput<'runs.start'>['config']>;
+
+export interface TrainForm {
+  dataset: string | null;
+  /** `template:<id>` or `model:<name>`. */
+  model: string | null;
+  optimizer: Config['optimizer'];
+  learningRate: number | null;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  earlyStoppingPatience: number;
+  backend: Config['backend'];
+  experiment: string;
+}
+
+export interface LiveProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  etaMs: number | null;
+}
+
+/** Series keyed by metric: x is the epoch for epoch metrics, the global step for `batch/*`. */
+export type Series = Record<string, [number, number][]>;
+
+export const isBatchKey = (k: string) => /^batch\//.test(k);
+
+export const useTrainingStore = defineStore('training', () => {
+  const form = reactive<TrainForm>({
+    dataset: null,
+    model: null,
+    optimizer: null,
+    learningRate: null,
+    epochs: 20,
+    batchSize: 32,
+    seed: 42,
+    earlyStoppingPatience: 0,
+    backend: null,
+    experiment: 'Default',
+  });
+  const run = ref<RunRecord | null>(null);
+  const status = ref<RunRecord['status'] | null>(null);
+  const error = ref<string | null>(null);
+  const backend = ref<{ name: string; reason: string } | null>(null);
+  const progress = ref<LiveProgress | null>(null);
+  // Series grow by thousands of points: keep them out of deep reactivity and trigger by hand.
+  const series = shallowRef<Series>({});
+  const batchesPerEpoch = ref<number | null>(null);
+  const startError = ref<string | null>(null);
+  const starting = ref(false);
+  let pending: ApiEvent[] = [];
+
+  const active = computed(() => status.value === 'running' || status.value === 'queued' || starting.value);
+  const percent = computed(() => {
+    const p = progress.value;
+    if (!p) return status.value === 'completed' ? 100 : 0;
+    return Math.min(100, Math.round((100 * ((p.epoch - 1) * p.batches + p.batch)) / (p.epochs * p.batches)));
+  });
+
+  async function start(resolveModel: (value: string) => Promise<{ model: string; modelName?: string }>) {
+    if (!form.dataset || !form.model || active.value) return;
+    startError.value = null;
+    starting.value = true;
+    pending = [];
+    run.value = null;
+    status.value = null;
+    try {
+      const { model, modelName } = await resolveModel(form.model);
+      series.value = {};
+      batchesPerEpoch.value = null;
+      progress.value = null;
+      backend.value = null;
+      error.value = null;
+      const r = await call('runs.start', {
+        dataset: form.dataset,
+        model,
+        modelName,
+        experiment: form.experiment.trim() || undefined,
+        config: {
+          epochs: form.epochs,
+          batchSize: form.batchSize,
+          seed: form.seed,
+          optimizer: form.optimizer,
+          learningRate: form.learningRate,
+          backend: form.backend,
+          earlyStoppingPatience: form.earlyStoppingPatience,
+        },
+      });
+      run.value = r;
+      status.value = r.status;
+      if (r.backend) backend.value = { name: r.backend, reason: r.backendReason ?? '' };
+      // Events of this run may have arrived before the answer did: replay them now.
+      const early = pending.filter((e) => 'runId' in e && e.runId === r.id);
+      pending = [];
+      for (const e of early) onEvent(e);
+    } catch (err) {
+      startError.value = (err as Error).message;
+    } finally {
+      starting.value = false;
+    }
+  }
+
+  async function cancel() {
+    if (run.value) await call('runs.cancel', { runId: run.value.id });
+  }
+
+  function push(key: string, x: number, y: number) {
+    const s = series.value;
+    (s[key] ??= []).push([x, y]);
+  }
+
+  /** Live events for the current run (routed here by main.ts). Returns true when it was ours. */
+  function onEvent(e: ApiEvent): boolean {
+    if (!('runId' in e)) return false;
+    if (starting.value && (!run.value || e.runId !== run.value.id)) {
+      if (pending.length < 5000) pending.push(e);
+      return false;
+    }
+    if (!run.value || e.runId !== run.value.id) return false;
+    switch (e.type) {
+      case 'run.started':
+        status.value = 'running';
+        break;
+      case 'run.backend':
+        backend.value = { name: e.backend, reason: e.reason };
+        break;
+      case 'run.progress':
+        status.value = 'running';
+        progress.value = { epoch: e.epoch, epochs: e.epochs, batch: e.batch, batches: e.batches, loss: e.loss, etaMs: e.etaMs };
+        batchesPerEpoch.value = e.batches;
+        break;
+      case 'run.metrics':
+        // Batch metrics keep their global step (x = step / batches per epoch, computed when
+        // drawn: the first points can arrive before the first progress event says `batches`).
+        for (const p of e.points) push(p.key, isBatchKey(p.key) ? p.step : (p.epoch ?? p.step), p.value);
+        triggerRef(series);
+        break;
+      case 'run.finished':
+        status.value = e.status;
+        error.value = e.error;
+        break;
+    }
+    return true;
+  }
+
+  return { form, run, status, error, backend, progress, series, batchesPerEpoch, startError, starting, active, percent, start, cancel, onEvent };
+});

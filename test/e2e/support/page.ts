@@ -1,0 +1,35 @@
+/** Shared E2E helpers: console-error guard, Naive UI select, screenshots. */
+import { expect, type Locator, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const screenshotDir = resolve(__dirname, '../../../test-results/screenshots');
+
+/** Collects console errors and uncaught exceptions; assert it stays empty. */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()} @ ${m.location().url}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return errors;
+}
+
+/** Pick an option of a Naive UI <n-select> by its visible label. */
+export async function pick(page: Page, select: Locator, label: string | RegExp): Promise<void> {
+  await select.click();
+  await page.locator('.n-base-select-option', { hasText: label }).first().click();
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: resolve(screenshotDir, `${name}.png`), fullPage: false });
+}
+
+export async function openApp(page: Page): Promise<void> {
+  await page.goto(process.env.LAMINA_E2E_URL!);
+  await expect(page.getByTestId('nav-datasets')).toBeVisible();
+}

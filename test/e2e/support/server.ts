@@ -1,0 +1,46 @@
+/** Start the E2E server as a child process (the training host forks from it, as in `lamina serve`). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export interface E2EServer {
+  url: string;
+  origin: string;
+  token: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function spawnServer(workspace: string, extra: string[] = []): Promise<E2EServer> {
+  const tsx = pathToFileURL(createRequire(__filename).resolve('tsx')).href;
+  const child = spawn(process.execPath, ['--import', tsx, resolve(__dirname, 'serve.ts'), workspace, ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s\n${stderr}`)), 120_000);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}\n${stderr}`)));
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const line = out.split('\n')[0];
+      if (!out.includes('\n') || !line) return;
+      clearTimeout(timer);
+      const info = JSON.parse(line) as { url: string; token: string };
+      resolvePromise({
+        ...info,
+        origin: new URL(info.url).origin,
+        child,
+        stop: () =>
+          new Promise<void>((r) => {
+            if (child.exitCode !== null) return r();
+            child.once('exit', () => r());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+          }),
+      });
+    });
+  });
+}
