@@ -112,6 +112,25 @@ describe.skipIf(!cliBuilt)('lamina CLI (built output; skipped when out/ is missi
     expect(text).toContain(',metric,val_loss,');
   });
 
+  it('resumes from a checkpoint exactly where an uninterrupted run would be', async () => {
+    const common = ['--dataset', 'iris', '--model', 'template:mlp', '--backend', 'cpu', '--seed', '5', '--batch-size', '16', '--json'];
+    const first = await lamina(['train', ...common, '--epochs', '4', '--checkpoint-every', '2'], ws);
+    expect(first.code, first.stderr).toBe(0);
+    const resumed = await lamina(['train', ...common, '--epochs', '6', '--resume', first.json.id], ws);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const straight = await lamina(['train', ...common, '--epochs', '6'], ws);
+    expect(straight.code, straight.stderr).toBe(0);
+    const show = await lamina(['show', resumed.json.id, '--json'], ws);
+    expect(show.json.resumedFrom).toBe(first.json.id);
+    const history = async (id: string) => JSON.parse((await lamina(['export', id, '--format', 'json'], ws)).stdout).metrics.val_loss;
+    const a = await history(resumed.json.id);
+    const b = await history(straight.json.id);
+    // The resumed run records epochs 5–6 only; they equal the straight run's epochs 5–6 bit for bit.
+    expect(a.map((p: { step: number }) => p.step)).toEqual([5, 6]);
+    expect(a.map((p: { value: number }) => p.value)).toEqual(b.slice(4).map((p: { value: number }) => p.value));
+    expect(resumed.json.metrics.test_loss).toBe(straight.json.metrics.test_loss);
+  });
+
   it('a model source that throws fails the run with its message and stack (exit 1)', async () => {
     const r = await lamina(['train', '--dataset', 'iris', '--model', join(fixtures, 'throws-in-source.ts'), '--json'], ws);
     expect(r.code).toBe(1);
