@@ -30,9 +30,9 @@ if (want('vitest')) {
   } else exit = 1;
 }
 
-if (want('e2e')) {
-  const out = join(reports, 'playwright.json');
-  run(['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+function playwright(name, extraArgs) {
+  const out = join(reports, `${name}.json`);
+  run(['playwright', 'test', ...extraArgs, '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
   if (existsSync(out)) {
     const s = JSON.parse(readFileSync(out, 'utf8')).stats ?? {};
     totals.passed += (s.expected ?? 0) + (s.flaky ?? 0);
@@ -40,6 +40,11 @@ if (want('e2e')) {
     totals.skipped += s.skipped ?? 0;
   } else exit = 1;
 }
+
+// The UI in Chromium against `lamina serve`.
+if (want('e2e')) playwright('playwright', []);
+// The Electron app itself: runs where an Electron binary exists, reports skipped (with the reason) where not.
+if (want('electron')) playwright('playwright-electron', ['-c', 'test/e2e-electron/playwright.config.ts']);
 
 console.log(`\ntotal: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 if (totals.passed === 0) exit = 1;

@@ -163,7 +163,7 @@ function main(): void {
 
   app.whenReady().then(async () => {
     hardenSession(session.defaultSession, { appOrigin, allowedOrigins, csp });
-    serveRenderer(session.defaultSession, paths.rendererRoot, csp);
+    serveRenderer(session.defaultSession, paths.rendererRoot, csp, (pluginId, viewId) => workspace.core().getPluginView(pluginId, viewId).html);
     stateFile = stateFilePath(app.getPath('userData'));
     state = loadAppState(stateFile);
 

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
+import { VIEW_CSP } from '../core/plugins/views';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -68,5 +69,40 @@ export async function serveRendererRequest(root: string, url: string, csp: strin
     return { status: 200, headers: { ...headers, 'Content-Type': mimeTypeOf(file) }, body };
   } catch {
     return { status: 404, headers: { ...headers, 'Content-Type': 'text/plain' }, body: 'not found' };
+  }
+}
+
+/** Where plugin views live on the app's scheme: `/plugin-views/<pluginId>/<viewId>` (as under `lamina serve`). */
+export const PLUGIN_VIEWS_PATH = '/plugin-views/';
+
+/** `<pluginId, viewId>` when the URL names a plugin view, else null. */
+export function pluginViewOf(url: string): { pluginId: string; viewId: string } | null {
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    return null;
+  }
+  if (!pathname.startsWith(PLUGIN_VIEWS_PATH)) return null;
+  const parts = pathname.slice(PLUGIN_VIEWS_PATH.length).split('/');
+  if (parts.length !== 2) return null;
+  try {
+    const [pluginId, viewId] = parts.map(decodeURIComponent) as [string, string];
+    return pluginId && viewId ? { pluginId, viewId } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A plugin view's document with the view CSP (inline scripts, no network) in place of the
+ * app's, for `<iframe sandbox="allow-scripts" src="/plugin-views/…">` in the renderer.
+ */
+export function servePluginView(viewHtml: () => string): ServedResponse {
+  const headers = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
+  try {
+    return { status: 200, headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': `${VIEW_CSP}; frame-ancestors 'self'` }, body: viewHtml() };
+  } catch (err) {
+    return { status: 404, headers: { ...headers, 'Content-Type': 'text/plain' }, body: (err as Error).message };
   }
 }

@@ -4,6 +4,7 @@
  *   POST /api/<method>                  JSON body → dispatch → ApiResult (token)
  *   POST /api/upload?uploadId=&path=    raw file body → <workspace>/.tmp/uploads/ (token)
  *   WS   /events?token=                 CoreEvents pushed live (token)
+ *   GET  /plugin-views/<id>/<view>      a plugin view's document for a sandboxed iframe (token → ticket; ./pluginViews.ts)
  * The transport adds no behaviour: everything goes through `dispatch`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -14,6 +15,7 @@ import { httpStatusOf, type ApiError, type ApiEvent } from '../core/api/contract
 import { dispatch, subscribeEvents, toApiError, type ApiCore } from '../core/api/dispatch';
 import { saveUploadStream } from '../core/api/uploads';
 import { isAuthorized, newToken } from './auth';
+import { PLUGIN_VIEWS_PREFIX, pluginViewRoute } from './pluginViews';
 import { securityHeaders, serveStatic } from './staticFiles';
 
 export interface ServerOptions {
@@ -71,6 +73,7 @@ export async function startServer(core: ApiCore, opts: ServerOptions): Promise<R
     for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
   };
   const unsubscribe = subscribeEvents(core, broadcast);
+  const handleView = pluginViewRoute(core, token);
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (!isAuthorized(req, url, token)) {
@@ -117,7 +120,11 @@ export async function startServer(core: ApiCore, opts: ServerOptions): Promise<R
       res.writeHead(400).end();
       return;
     }
-    const work = url.pathname.startsWith('/api/') ? handleApi(req, res, url) : serveStatic(opts.rendererDir, req, res, url.pathname);
+    const work = url.pathname.startsWith('/api/')
+      ? handleApi(req, res, url)
+      : url.pathname.startsWith(PLUGIN_VIEWS_PREFIX)
+        ? Promise.resolve(handleView(req, res, url))
+        : serveStatic(opts.rendererDir, req, res, url.pathname);
     work.catch((err) => {
       // Last resort: the request fails, the server keeps serving.
       if (!res.headersSent) sendError(res, toApiError(err));

@@ -36,6 +36,8 @@ export function contentSecurityPolicy(): string {
     "font-src 'self' data:",
     "worker-src 'self' blob:",
     "connect-src 'self'",
+    // Plugin views: same-origin documents in sandboxed iframes (see pluginViews.ts).
+    "frame-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

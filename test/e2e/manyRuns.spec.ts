@@ -10,6 +10,8 @@ import { spawnServer, type E2EServer } from './support/server';
 import { shot, watchConsole } from './support/page';
 
 const N = 10_000;
+/** Generous: the requirement is 200 ms; the machine has 2 shared cores. */
+const FILTER_BOUND_MS = 400;
 let server: E2EServer;
 let workspace: string;
 
@@ -71,6 +73,39 @@ async function tableTotal(page: Page, min: number, max: number): Promise<number>
   return (await handle.jsonValue()) as number;
 }
 
+/**
+ * Input event → painted rows, measured in the page: the time the Enter that applies
+ * the filter, to the first animation frame whose DOM shows the expected total and first row
+ * (a rAF callback runs just before that frame is painted), both by performance.now().
+ */
+async function enterToRows(page: Page, expected: { total: number; firstId: string }): Promise<{ ms: number; fetchMs: number }> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __enterAt?: number };
+    delete w.__enterAt;
+    // Capture phase on document: runs before the input's own handler starts the fetch.
+    document.addEventListener('keyup', (e) => e.key === 'Enter' && (w.__enterAt ??= performance.now()), { capture: true });
+  });
+  const watch = page.evaluate(
+    ({ total, firstId }) =>
+      new Promise<{ ms: number; fetchMs: number }>((resolvePromise) => {
+        const w = window as unknown as { __enterAt?: number };
+        const tick = (now: number) => {
+          const table = document.querySelector('[data-testid="runs-table"]') as HTMLElement | null;
+          const first = document.querySelector('[data-testid="run-row"]');
+          if (w.__enterAt !== undefined && table && Number(table.dataset.total) === total && first?.getAttribute('data-run-id') === firstId) {
+            resolvePromise({ ms: now - w.__enterAt, fetchMs: Number(table.dataset.fetchMs) });
+          } else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    expected,
+  );
+  await page.getByTestId('runs-filter').locator('input').press('Enter');
+  return watch;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 async function timed(label: string, timings: Record<string, number>, fn: () => Promise<unknown>): Promise<void> {
   const t0 = Date.now();
   await fn();
@@ -91,15 +126,39 @@ test('10,000 runs: the experiments table stays fast', async ({ page }, testInfo)
   // Virtualised: only the visible rows of the page are in the DOM.
   expect(await page.getByTestId('run-row').count()).toBeLessThan(100);
 
-  let filteredTotal = 0;
+  // Filter applied with Enter → filtered rows painted: alternate two filters, median of 7 each way.
   const filter = page.getByTestId('runs-filter').locator('input');
+  const filters = ['metrics.test_accuracy > 0.95 and params.optimizer = "sgd"', 'metrics.test_accuracy < 0.8 and params.optimizer = "adam"'];
+  const expected = await Promise.all(
+    filters.map(async (f) => {
+      const r = await api('runs.list', { limit: 1, filter: f, orderBy: '-createdAt' });
+      return { total: r.value.total, firstId: r.value.items[0]!.id };
+    }),
+  );
+  expect(expected[0]!.total).not.toBe(expected[1]!.total);
+  const samples: number[] = [];
+  const fetches: number[] = [];
+  for (let i = 0; i < 14; i++) {
+    await filter.fill(filters[i % 2]!);
+    const r = await enterToRows(page, expected[i % 2]!);
+    samples.push(Math.round(r.ms));
+    fetches.push(r.fetchMs);
+  }
+  timings['filter: Enter → filtered rows painted (median of 14)'] = median(samples);
+  timings['filter: of which fetch in browser (median)'] = median(fetches);
+  console.log('filter Enter → painted rows, each (ms):', samples.join(', '));
+  await filter.fill('');
+  await filter.press('Enter');
+  await tableTotal(page, N, N);
+
+  let filteredTotal = 0;
   await filter.fill('metrics.test_accuracy > 0.95 and params.optimizer = "sgd"');
   await timed('filter (Enter → rows)', timings, async () => {
     await filter.press('Enter');
     filteredTotal = await tableTotal(page, 1, N - 1);
   });
 
-  await timed('search (typing → rows, incl. 250 ms debounce)', timings, async () => {
+  await timed('search (typing → rows, incl. 150 ms debounce)', timings, async () => {
     await page.getByTestId('runs-search').locator('input').fill('sweep-3');
     await tableTotal(page, 1, filteredTotal - 1);
   });
@@ -124,4 +183,6 @@ test('10,000 runs: the experiments table stays fast', async ({ page }, testInfo)
   console.log('UI timings (ms):', JSON.stringify(timings));
   testInfo.annotations.push({ type: 'timings-ui-ms', description: JSON.stringify(timings) });
   expect(errors).toEqual([]);
+  // Requirement: filtering 10,000 runs in under 200 ms. The bound is generous (2-core shared machine).
+  expect(timings['filter: Enter → filtered rows painted (median of 14)']).toBeLessThan(FILTER_BOUND_MS);
 });

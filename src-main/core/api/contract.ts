@@ -15,6 +15,8 @@ import {
   metricPointSchema,
   modelInspectionSchema,
   paramValueSchema,
+  pluginInfoSchema,
+  pluginViewRefSchema,
   refSchema,
   replayResultSchema,
   runDetailSchema,
@@ -162,6 +164,25 @@ export const apiContract = {
   'runs.export': {
     input: z.object({ runId: refSchema, format: z.enum(['json', 'csv']).default('json') }),
     output: z.object({ format: z.enum(['json', 'csv']), content: z.string() }),
+  },
+
+  // ── plugins ───────────────────────────────────────────────────────────────
+  /** Every discovered plugin with its state (re-scans the folders; runs no plugin code). */
+  'plugins.list': { input: z.object({}), output: z.array(pluginInfoSchema) },
+  /** Loads enabled plugins' code in a host process; the ones that fail are disabled with their error. */
+  'plugins.check': { input: z.object({ ids: z.array(refSchema).optional() }), output: z.array(pluginInfoSchema) },
+  /** Install a plugin folder or .tgz on the core's machine into <workspace>/plugins. */
+  'plugins.install': { input: z.object({ path: refSchema }), output: pluginInfoSchema },
+  'plugins.setEnabled': { input: z.object({ id: refSchema, enabled: z.boolean() }), output: pluginInfoSchema },
+  /** Views of enabled plugins for a place in the UI. */
+  'plugins.views': {
+    input: z.object({ location: z.literal('run-detail').default('run-detail') }),
+    output: z.array(pluginViewRefSchema),
+  },
+  /** A view as one HTML document (for srcdoc where the CSP allows it; `lamina serve` and the app also serve it by URL). */
+  'plugins.view': {
+    input: z.object({ pluginId: refSchema, viewId: refSchema }),
+    output: pluginViewRefSchema.extend({ html: z.string() }),
   },
 } satisfies Record<string, ApiMethod>;
 

@@ -19,6 +19,7 @@ import type {
   TrainRequest,
 } from '../service';
 import type { DatasetMeta, MetricPoint, RunRecord } from '../domain';
+import type { PluginInfo } from '../plugins/registry';
 import {
   API_VERSION,
   apiContract,
@@ -61,6 +62,12 @@ export interface ApiCore {
   setRunTags(runId: string, tags: Record<string, string>): void;
   deleteRun(runId: string): void;
   exportRun(runId: string, format: 'json' | 'csv'): string;
+  listPlugins(): PluginInfo[];
+  checkPlugins(ids?: string[]): Promise<PluginInfo[]>;
+  installPlugin(source: string): Promise<PluginInfo>;
+  setPluginEnabled(id: string, enabled: boolean): Promise<PluginInfo>;
+  listPluginViews(location?: string): { pluginId: string; viewId: string; title: string }[];
+  getPluginView(pluginId: string, viewId: string): { pluginId: string; viewId: string; title: string; html: string };
 }
 
 export interface DispatchContext {
@@ -148,6 +155,13 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'runs.setTags': (core, { runId, tags }) => (core.setRunTags(runId, tags), OK),
   'runs.delete': (core, { runId }) => (core.deleteRun(runId), OK),
   'runs.export': (core, { runId, format }) => ({ format, content: core.exportRun(runId, format) }),
+
+  'plugins.list': (core) => core.listPlugins(),
+  'plugins.check': (core, { ids }) => core.checkPlugins(ids),
+  'plugins.install': (core, { path }) => core.installPlugin(path),
+  'plugins.setEnabled': (core, { id, enabled }) => core.setPluginEnabled(id, enabled),
+  'plugins.views': (core, { location }) => core.listPluginViews(location),
+  'plugins.view': (core, { pluginId, viewId }) => core.getPluginView(pluginId, viewId),
 };
 
 /** zod issues → one `{ path, message }` per problem, paths written like `config.epochs`. */

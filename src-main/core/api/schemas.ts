@@ -104,6 +104,8 @@ export const trainConfigSchema = z.object({
   checkpointEvery: z.number().int().min(0),
   shuffle: z.boolean(),
   params: z.record(z.string(), paramValueSchema),
+  /** A plugin trainer (`id` or `plugin/id`) in place of TensorFlow.js fit; absent/null = fit. */
+  trainer: z.string().trim().min(1).max(200).nullable().optional(),
 });
 
 export const runRecordSchema = z.object({
@@ -204,6 +206,30 @@ export const replayResultSchema = z.object({
   tolerance: z.number(),
   diffs: z.array(z.object({ key: z.string(), maxAbsDiff: z.number(), recorded: z.number(), replayed: z.number() })),
 });
+
+/** A discovered plugin and its state (core: plugins/registry.ts PluginInfo). */
+const contributionId = z.object({ id: z.string() }).passthrough();
+export const pluginContributesSchema = z.object({
+  datasetImporters: z.array(z.object({ id: z.string(), name: z.string(), extensions: z.array(z.string()) })),
+  modelTemplates: z.array(contributionId.extend({ name: z.string(), file: z.string() })),
+  trainers: z.array(contributionId.extend({ name: z.string() })),
+  metrics: z.array(contributionId.extend({ name: z.string() })),
+  views: z.array(contributionId.extend({ title: z.string(), location: z.string() })),
+  commands: z.array(contributionId.extend({ title: z.string() })),
+});
+export const pluginInfoSchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  enabled: z.boolean(),
+  error: z.string().nullable(),
+  path: z.string(),
+  origin: z.enum(['builtin', 'user', 'workspace']),
+  displayName: z.string(),
+  description: z.string(),
+  apiVersion: z.string().nullable(),
+  contributes: pluginContributesSchema.nullable(),
+});
+export const pluginViewRefSchema = z.object({ pluginId: z.string(), viewId: z.string(), title: z.string() });
 
 /** Import options a client may send (the progress callback is the transport's business). */
 export const importOptionsSchema = z.object({

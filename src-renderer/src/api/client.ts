@@ -43,7 +43,15 @@ export interface Transport {
   /** Store one file of an upload; `onProgress` gets bytes sent. */
   upload(uploadId: string, path: string, file: Blob, onProgress?: (sent: number) => void): Promise<void>;
   pathForFile?(file: File): string;
+  /**
+   * URL of a plugin view's document for a sandboxed iframe. Both the app's scheme and
+   * `lamina serve` serve it at /plugin-views/<pluginId>/<viewId> with the view CSP; the
+   * server wants the token (and trades it for a one-time ticket, see src-main/server/pluginViews.ts).
+   */
+  pluginViewUrl(pluginId: string, viewId: string): string;
 }
+
+const pluginViewPath = (pluginId: string, viewId: string) => `/plugin-views/${encodeURIComponent(pluginId)}/${encodeURIComponent(viewId)}`;
 
 function electronTransport(bridge: LaminaBridge): Transport {
   return {
@@ -51,6 +59,7 @@ function electronTransport(bridge: LaminaBridge): Transport {
     invoke: (method, input) => bridge.invoke(method, input),
     onEvent: (l) => bridge.onEvent(l),
     pathForFile: bridge.pathForFile ? (f) => bridge.pathForFile!(f) : undefined,
+    pluginViewUrl: pluginViewPath,
     async upload(uploadId, path, file, onProgress) {
       // IPC fallback (no file path available): send the bytes base64-encoded.
       const buf = new Uint8Array(await file.arrayBuffer());
@@ -92,6 +101,7 @@ function httpTransport(token: string | null): Transport {
 
   return {
     kind: 'http',
+    pluginViewUrl: (pluginId, viewId) => `${pluginViewPath(pluginId, viewId)}?token=${encodeURIComponent(token ?? '')}`,
     async invoke(method, input) {
       let res: Response;
       try {

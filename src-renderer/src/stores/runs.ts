@@ -28,13 +28,17 @@ export const useRunsStore = defineStore('runs', () => {
   const selected = ref<string[]>([]);
   let seq = 0;
 
-  /** Metric and param columns present on the current page, so the table shows what exists. */
-  const metricKeys = computed(() => {
+  /**
+   * Metric and param columns present on the current page, so the table shows what exists. Kept
+   * as the same array while the keys stay the same: the table's column definitions (and so
+   * its header and cell renderers) are then not rebuilt on every filter or page.
+   */
+  const metricKeys = stableKeys(() => {
     const keys = new Set<string>();
     for (const r of items.value) for (const k of Object.keys(r.metrics)) if (!k.startsWith('batch/')) keys.add(k);
     return [...keys].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).slice(0, 8);
   });
-  const paramKeys = computed(() => {
+  const paramKeys = stableKeys(() => {
     const keys = new Set<string>();
     for (const r of items.value) for (const k of Object.keys(r.params)) keys.add(k);
     return [...keys].sort().slice(0, 6);
@@ -82,6 +86,16 @@ export const useRunsStore = defineStore('runs', () => {
 
   return { query, items, total, loading, error, lastFetchMs, lastRenderMs, experiments, selected, metricKeys, paramKeys, fetch, refreshExperiments, removeSelected };
 });
+
+/** A computed list that keeps its previous array when the new one has the same entries. */
+function stableKeys(get: () => string[]) {
+  let last: string[] = [];
+  return computed(() => {
+    const next = get();
+    if (next.length === last.length && next.every((k, i) => k === last[i])) return last;
+    return (last = next);
+  });
+}
 
 /** Test metrics first, then validation, then the rest. */
 function rank(key: string): number {

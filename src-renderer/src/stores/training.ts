@@ -19,6 +19,8 @@ export interface TrainForm {
   earlyStoppingPatience: number;
   backend: Config['backend'];
   experiment: string;
+  /** Plugin trainer id, or null for TensorFlow.js fit. */
+  trainer: string | null;
 }
 
 export interface LiveProgress {
@@ -47,6 +49,7 @@ export const useTrainingStore = defineStore('training', () => {
     earlyStoppingPatience: 0,
     backend: null,
     experiment: 'Default',
+    trainer: null,
   });
   const run = ref<RunRecord | null>(null);
   const status = ref<RunRecord['status'] | null>(null);
@@ -94,6 +97,7 @@ export const useTrainingStore = defineStore('training', () => {
           learningRate: form.learningRate,
           backend: form.backend,
           earlyStoppingPatience: form.earlyStoppingPatience,
+          ...(form.trainer ? { trainer: form.trainer } : {}),
         },
       });
       run.value = r;

@@ -153,4 +153,44 @@ describe('startServer', () => {
     const list = (await (await post('runs.list', { status: 'completed' })).json()) as { value: { total: number; items: { id: string }[] } };
     expect(list.value.items.map((r) => r.id)).toContain(runId);
   });
+
+  it('serves a plugin view with the view CSP through a one-time ticket, never without the token', async () => {
+    const goodJs = resolve(__dirname, '../../fixtures/plugins/good-js');
+    const installed = (await (await post('plugins.install', { path: goodJs })).json()) as { ok: boolean; value: { id: string; enabled: boolean } };
+    expect(installed.value).toMatchObject({ id: 'good-js', enabled: true });
+    const views = (await (await post('plugins.views', {})).json()) as { value: { pluginId: string; viewId: string }[] };
+    expect(views.value).toEqual([{ pluginId: 'good-js', viewId: 'probe', title: 'Sandbox probe' }]);
+
+    expect((await fetch(`${base}/plugin-views/good-js/probe`)).status).toBe(401);
+    expect((await fetch(`${base}/plugin-views/good-js/probe?token=wrong`)).status).toBe(401);
+    const hop = await fetch(`${base}/plugin-views/good-js/probe?token=${server.token}`, { redirect: 'manual' });
+    expect(hop.status).toBe(303);
+    const location = hop.headers.get('location')!;
+    expect(location).toMatch(/^\/plugin-views\/good-js\/probe\?ticket=/);
+    expect(location).not.toContain(server.token);
+    const doc = await fetch(`${base}${location}`);
+    expect(doc.status).toBe(200);
+    const csp = doc.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'unsafe-inline'");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(doc.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(await doc.text()).toContain('laminaView.register');
+    // A ticket is spent once; a view of another plugin needs its own.
+    expect((await fetch(`${base}${location}`)).status).toBe(401);
+    const other = await fetch(`${base}/plugin-views/good-js/nope?token=${server.token}`);
+    expect(other.status).toBe(404);
+
+    const off = (await (await post('plugins.setEnabled', { id: 'good-js', enabled: false })).json()) as { value: { enabled: boolean } };
+    expect(off.value.enabled).toBe(false);
+    expect(((await (await post('plugins.views', {})).json()) as { value: unknown[] }).value).toEqual([]);
+    expect((await fetch(`${base}/plugin-views/good-js/probe?token=${server.token}`)).status).toBe(404);
+    const bad = (await (await post('plugins.setEnabled', { id: 'good-js' })).json()) as { ok: boolean; error: { code: string } };
+    expect(bad.error.code).toBe('bad-request');
+  });
+
+  it('the page CSP allows same-origin frames (plugin views) and nothing else', async () => {
+    const csp = (await fetch(`${base}/`)).headers.get('content-security-policy')!;
+    expect(csp).toContain("frame-src 'self'");
+  });
 });

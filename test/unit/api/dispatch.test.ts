@@ -153,4 +153,29 @@ describe('contract', () => {
     expect(toApiError(new TypeError('x is undefined'))).toEqual({ code: 'internal', message: 'x is undefined' });
     expect(toApiError('plain')).toEqual({ code: 'internal', message: 'plain' });
   });
+
+  it('plugins: install, list, views and a view document through the contract (outputs match the schemas)', async () => {
+    const goodJs = resolve(__dirname, '../../fixtures/plugins/good-js');
+    const ctx = { checkOutput: true };
+    const installed = await dispatch(core, 'plugins.install', { path: goodJs }, ctx);
+    expect(installed.ok && installed.value).toMatchObject({ id: 'good-js', version: '1.2.0', origin: 'workspace', enabled: true, error: null });
+    const list = await dispatch(core, 'plugins.list', {}, ctx);
+    expect(list.ok && list.value.map((p) => p.id)).toContain('good-js');
+    const views = await dispatch(core, 'plugins.views', {}, ctx);
+    expect(views.ok && views.value).toEqual([{ pluginId: 'good-js', viewId: 'probe', title: 'Sandbox probe' }]);
+    const view = await dispatch(core, 'plugins.view', { pluginId: 'good-js', viewId: 'probe' }, ctx);
+    expect(view.ok && view.value.html).toContain("laminaView.register('probe'");
+    const missing = await dispatch(core, 'plugins.view', { pluginId: 'good-js', viewId: 'nope' }, ctx);
+    expect(!missing.ok && missing.error.code).toBe('not-found');
+    const badLocation = await dispatch(core, 'plugins.views', { location: 'sidebar' }, ctx);
+    expect(!badLocation.ok && badLocation.error.issues?.[0]?.path).toBe('location');
+    const off = await dispatch(core, 'plugins.setEnabled', { id: 'good-js', enabled: false }, ctx);
+    expect(off.ok && off.value.enabled).toBe(false);
+    const checked = await dispatch(core, 'plugins.check', {}, ctx);
+    expect(checked.ok && checked.value.find((p) => p.id === 'good-js')?.enabled).toBe(false);
+    const templates = await dispatch(core, 'templates.list', {}, ctx);
+    expect(templates.ok && templates.value.some((t) => t.origin === 'good-js')).toBe(false);
+    const unknown = await dispatch(core, 'plugins.setEnabled', { id: 'no-such-plugin', enabled: true }, ctx);
+    expect(!unknown.ok && unknown.error.code).toBe('not-found');
+  });
 });

@@ -1,0 +1,68 @@
+/** Plugins: what is installed, and what the enabled ones contribute to the other views. */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { call } from '../api/client';
+import type { ApiOutput } from '../../../src-main/core/api/contract';
+
+export type PluginInfo = ApiOutput<'plugins.list'>[number];
+export type PluginViewRef = ApiOutput<'plugins.views'>[number];
+
+export const usePluginsStore = defineStore('plugins', () => {
+  const list = ref<PluginInfo[]>([]);
+  const views = ref<PluginViewRef[]>([]);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  let loaded: Promise<void> | null = null;
+
+  const active = computed(() => list.value.filter((p) => p.enabled && !p.error && p.contributes));
+  /** Importers of enabled plugins, with the plugin that brings each. */
+  const importers = computed(() =>
+    active.value.flatMap((p) => p.contributes!.datasetImporters.map((i) => ({ ...i, pluginId: p.id }))),
+  );
+  const trainers = computed(() => active.value.flatMap((p) => p.contributes!.trainers.map((t) => ({ id: t.id, name: t.name, pluginId: p.id }))));
+  const importerExtensions = computed(() => [...new Set(importers.value.flatMap((i) => i.extensions))]);
+
+  async function refresh(): Promise<void> {
+    loading.value = true;
+    error.value = null;
+    try {
+      const [l, v] = await Promise.all([call('plugins.list', {}), call('plugins.views', {})]);
+      list.value = l;
+      views.value = v;
+    } catch (err) {
+      error.value = (err as Error).message;
+    } finally {
+      loading.value = false;
+    }
+  }
+  /** Load once (views that only need contributions call this). */
+  function ensure(): Promise<void> {
+    loaded ??= refresh();
+    return loaded;
+  }
+
+  async function check(): Promise<void> {
+    loading.value = true;
+    try {
+      list.value = await call('plugins.check', {});
+      views.value = await call('plugins.views', {});
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  async function setEnabled(id: string, enabled: boolean): Promise<PluginInfo> {
+    const info = await call('plugins.setEnabled', { id, enabled });
+    list.value = list.value.map((p) => (p.id === id ? info : p));
+    views.value = await call('plugins.views', {});
+    return info;
+  }
+
+  async function install(path: string): Promise<PluginInfo> {
+    const info = await call('plugins.install', { path });
+    await refresh();
+    return info;
+  }
+
+  return { list, views, loading, error, active, importers, trainers, importerExtensions, refresh, ensure, check, setEnabled, install };
+});
