@@ -34,6 +34,20 @@ describe('wasm kernels added for training', () => {
     expect(choice.backend).toBe('wasm');
   });
 
+  it('registers what the wasm package lacks, and replaces BatchMatMul and GatherV2 once', async () => {
+    const { registerMissingWasmKernels } = await import('../../../src-main/core/engine/host/wasmKernels');
+    const { wasmBatchMatMulOverridden } = await import('../../../src-main/core/engine/host/wasmBatchMatMul');
+    const { wasmGatherOverridden } = await import('../../../src-main/core/engine/host/wasmGather');
+    expect(wasmBatchMatMulOverridden()).toBe(true);
+    expect(wasmGatherOverridden()).toBe(true);
+    const matMul = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc;
+    const gather = tf.getKernel('GatherV2', 'wasm')?.kernelFunc;
+    // chooseBackend already registered everything: a second call must neither add nor re-wrap.
+    expect(registerMissingWasmKernels()).toEqual([]);
+    expect(tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc).toBe(matMul);
+    expect(tf.getKernel('GatherV2', 'wasm')?.kernelFunc).toBe(gather);
+  });
+
   it('registers what the wasm package lacks', () => {
     for (const k of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']) {
       expect(tf.getKernel(k, 'wasm'), k).toBeDefined();
@@ -157,5 +171,85 @@ describe('wasm kernels added for training', () => {
     expectClose(await on('wasm', run), await on('cpu', run));
     const direct = () => tf.unsortedSegmentSum(t(random([5, 3], 6)), tf.tensor1d([0, 2, 0, 4, 1], 'int32'), 6);
     expectClose(await on('wasm', direct), await on('cpu', direct));
+  });
+
+  // Dense-layer gradients multiply with one operand transposed; the override transposes first.
+  const matMulCases = [
+    { a: [128, 50], b: [128, 30], ta: true, tb: false },
+    { a: [20, 64], b: [40, 64], ta: false, tb: true },
+    { a: [33, 17], b: [29, 33], ta: true, tb: true },
+    { a: [3, 9, 5], b: [3, 9, 7], ta: true, tb: false },
+    { a: [1, 6, 8], b: [4, 5, 8], ta: false, tb: true }, // batch broadcast
+    { a: [12, 10], b: [10, 6], ta: false, tb: false },
+    // Transposes that only move a size-1 axis: wasm's Transpose hands back the same data.
+    { a: [4, 1], b: [4, 3], ta: true, tb: false },
+    { a: [2, 6], b: [1, 6], ta: false, tb: true },
+  ];
+  for (const [i, c] of matMulCases.entries()) {
+    it(`BatchMatMul matches cpu (a ${c.a}${c.ta ? 'ᵀ' : ''}, b ${c.b}${c.tb ? 'ᵀ' : ''})`, async () => {
+      const a = random(c.a, 70 + i);
+      const b = random(c.b, 80 + i);
+      const run = () => tf.matMul(t(a), t(b), c.ta, c.tb);
+      const wasm = await on('wasm', run);
+      expectClose(wasm, await on('cpu', run));
+      const shape = tf.tidy(() => run().shape);
+      expect(shape).toEqual(await tf.setBackend('cpu').then(() => tf.tidy(() => run().shape)));
+      await tf.setBackend('wasm');
+    });
+  }
+
+  it('BatchMatMul with a transposed operand gives bit-identical results when run again', async () => {
+    const a = random([128, 784], 90);
+    const b = random([128, 256], 91);
+    const run = () => tf.matMul(t(a), t(b), true, false);
+    const first = await on('wasm', run);
+    await on('wasm', () => tf.randomUniform([300, 100]).matMul(tf.randomUniform([50, 100]), false, true));
+    expect(Buffer.from((await on('wasm', run)).buffer).equals(Buffer.from(first.buffer))).toBe(true);
+  });
+
+  it('BatchMatMul reports mismatched shapes with the original shapes and flags', async () => {
+    await tf.setBackend('wasm');
+    expect(() => tf.tidy(() => tf.matMul(tf.ones([3, 4]), tf.ones([5, 4]), true, false))).toThrow(/shapes 3,4 and 5,4 and transposeA=true/);
+  });
+
+  it('BatchMatMul gradients of a dense layer match cpu through tf.grads', async () => {
+    const x = random([16, 12], 92);
+    const w = random([12, 5], 93);
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b).relu().square().sum();
+    for (const which of [0, 1]) {
+      const run = () => tf.grads(f)([t(x), t(w)])[which];
+      expectClose(await on('wasm', run), await on('cpu', run));
+    }
+  });
+
+  const gatherCases: { x: number[]; dtype: 'float32' | 'int32' | 'bool'; ids: number[]; idShape: number[]; axis: number; batchDims?: number }[] = [
+    { x: [50, 7], dtype: 'float32', ids: [3, 49, 0, 3, 17], idShape: [5], axis: 0 },
+    { x: [4, 6, 3], dtype: 'float32', ids: [5, 0, 2, 2], idShape: [2, 2], axis: 1 },
+    { x: [5, 8], dtype: 'float32', ids: [7, 1, 1], idShape: [3], axis: 1 }, // slices of one element
+    { x: [2, 6, 3], dtype: 'float32', ids: [0, 5, 4, 1], idShape: [2, 2], axis: 1, batchDims: 1 },
+    { x: [10], dtype: 'int32', ids: [9, 0, 4], idShape: [3], axis: 0 },
+    { x: [6, 2], dtype: 'bool', ids: [1, 5, 3], idShape: [3], axis: 0 },
+    { x: [6, 2], dtype: 'float32', ids: [], idShape: [0], axis: 0 },
+  ];
+  for (const c of gatherCases) {
+    it(`GatherV2 matches cpu exactly (${c.dtype} ${c.x}, axis ${c.axis}, batchDims ${c.batchDims ?? 0})`, async () => {
+      const x = random(c.x, 95);
+      const run = () => {
+        const cast = (v: number) => (c.dtype === 'bool' ? Number(v > 0) : Math.round(v * 100));
+        const xs = c.dtype === 'float32' ? t(x) : tf.tensor(Array.from(x.values, cast), c.x, c.dtype);
+        return tf.gather(xs, tf.tensor(c.ids, c.idShape, 'int32'), c.axis, c.batchDims ?? 0).cast('float32');
+      };
+      const wasm = await on('wasm', run);
+      const cpu = await on('cpu', run);
+      expect(Array.from(wasm)).toEqual(Array.from(cpu));
+      expect(await tf.setBackend('wasm').then(() => tf.tidy(() => run().shape))).toEqual(await tf.setBackend('cpu').then(() => tf.tidy(() => run().shape)));
+      await tf.setBackend('wasm');
+    });
+  }
+
+  it('GatherV2 rejects an index out of range as the package does', async () => {
+    await tf.setBackend('wasm');
+    expect(() => tf.tidy(() => tf.gather(tf.ones([4, 3]), tf.tensor1d([1, 4], 'int32')))).toThrow(/index value 4 is not in \[0, 3\]/);
+    expect(() => tf.tidy(() => tf.gather(tf.ones([4, 3]), tf.tensor1d([-1], 'int32')))).toThrow(/index value -1/);
   });
 });

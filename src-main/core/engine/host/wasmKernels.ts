@@ -10,6 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { overrideWasmBatchMatMul } from './wasmBatchMatMul';
+import { overrideWasmGather } from './wasmGather';
 import { conv2dFilterGradByMatMul, filterGradByMatMulApplies, type WasmHeapBackend } from './wasmConvMatMul';
 
 /** The parts of BackendWasm these kernels use. */
@@ -176,7 +178,12 @@ export const WASM_EXTRA_KERNELS: KernelConfig[] = [
   { kernelName: tf.UnsortedSegmentSum, backendName: 'wasm', kernelFunc: unsortedSegmentSum },
 ];
 
-/** Register our kernels for the wasm backend where the package has none (idempotent). */
+/**
+ * Register our kernels for the wasm backend where the package has none, and replace two of its
+ * kernels that are slow in training: BatchMatMul with transposed operands (wasmBatchMatMul.ts) and
+ * GatherV2, which slices every batch in model.fit (wasmGather.ts). Idempotent;
+ * returns the kernel names registered or replaced by this call.
+ */
 export function registerMissingWasmKernels(): string[] {
   const added: string[] = [];
   for (const config of WASM_EXTRA_KERNELS) {
@@ -185,5 +192,8 @@ export function registerMissingWasmKernels(): string[] {
       added.push(config.kernelName);
     }
   }
+  // Overrides, not missing kernels: each unregisters the package's kernel and wraps it.
+  if (overrideWasmBatchMatMul()) added.push(tf.BatchMatMul);
+  if (overrideWasmGather()) added.push(tf.GatherV2);
   return added;
 }
