@@ -114,7 +114,7 @@ export async function benchRunList(runs = 10_000, repeats = 9): Promise<RunListR
       for (const id of ids) {
         store.setParams(id, {
           optimizer: pick(['adam', 'sgd', 'rmsprop', 'adagrad']),
-          lr: pick([0.1, 0.03, 0.01, 0.003, 0.001]),
+          learning_rate: pick([0.1, 0.03, 0.01, 0.003, 0.001]),
           units: pick([16, 32, 64, 128, 256]),
           dropout: pick([0, 0.1, 0.2, 0.5]),
           batch_size: pick([16, 32, 64]),
@@ -141,7 +141,7 @@ export async function benchRunList(runs = 10_000, repeats = 9): Promise<RunListR
         'filter metric+param, order -metric, limit 100',
         { filter: 'metrics.test_accuracy > 0.9 and params.optimizer = "adam"', orderBy: '-metrics.test_accuracy', limit: 100 },
       ],
-      ['filter param numeric, order param, limit 100', { filter: 'params.lr <= 0.01 and params.units >= 64', orderBy: 'params.lr', limit: 100 }],
+      ['filter param numeric, order param, limit 100', { filter: 'params.learning_rate <= 0.01 and params.units >= 64', orderBy: 'params.learning_rate', limit: 100 }],
       ['no filter, order -metric, limit 100', { orderBy: '-metrics.val_accuracy', limit: 100 }],
       ['no filter, newest first, limit 100', { limit: 100 }],
       ['search "adam vision", limit 100', { search: 'adam vision', limit: 100 }],

@@ -51,7 +51,7 @@ test('10,000 runs: API list/sort/filter/search timings', async ({}, testInfo) =>
   const searched = await api('runs.list', { limit: 100, search: 'sweep run 9999' });
   expect(searched.value.total).toBeGreaterThanOrEqual(1);
   timings['search'] = searched.ms;
-  const deep = await api('runs.list', { limit: 100, offset: 9900, orderBy: 'params.lr' });
+  const deep = await api('runs.list', { limit: 100, offset: 9900, orderBy: 'params.learning_rate' });
   expect(deep.value.items).toHaveLength(100);
   timings['last page sorted by param'] = deep.ms;
   console.log('API timings (ms):', JSON.stringify(timings));

@@ -82,9 +82,10 @@ export function configAsParams(config: TrainConfig): Record<string, string> {
     epochs: String(config.epochs),
     batch_size: String(config.batchSize),
     seed: String(config.seed),
+    shuffle: String(config.shuffle),
   };
   if (config.optimizer) out.optimizer = config.optimizer;
-  if (config.learningRate !== null) out.lr = String(config.learningRate);
+  if (config.learningRate !== null) out.learning_rate = String(config.learningRate);
   if (config.backend) out.backend_requested = config.backend;
   if (config.earlyStoppingPatience) {
     out.early_stopping_patience = String(config.earlyStoppingPatience);

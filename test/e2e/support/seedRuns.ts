@@ -45,7 +45,7 @@ export function seedRuns(core: Lamina, n: number): void {
         createdAt: new Date(base + i * 60_000).toISOString(),
         durationMs: 1000 + (i % 97) * 10,
       });
-      store.setParams(id, { optimizer, lr, units: 8 * (1 + (i % 4)) });
+      store.setParams(id, { optimizer, learning_rate: lr, units: 8 * (1 + (i % 4)) });
       const acc = 0.5 + 0.5 * ((i * 7919) % 1000) / 1000;
       writer.write(id, [
         { key: 'test_accuracy', step: 10, epoch: 10, value: acc, time: base },

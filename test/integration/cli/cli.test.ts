@@ -90,6 +90,9 @@ describe.skipIf(!cliBuilt)('lamina CLI (built output; skipped when out/ is missi
     expect(show.json.datasetHash).toMatch(/^[0-9a-f]{64}$/);
     expect(show.json.backendReason).toMatch(/requested/);
     expect(show.json.artifacts.map((a: { path: string }) => a.path)).toContain('model/model.json');
+    // One name per knob: the run's config and what the compiled model resolved share snake_case keys.
+    expect(show.json.params).toMatchObject({ model: 'mlp', dataset: 'iris', seed: '3', batch_size: '16', optimizer: 'adam', learning_rate: '0.01', loss: 'categoricalCrossentropy' });
+    expect(Object.keys(show.json.params).filter((k) => /[A-Z]/.test(k))).toEqual([]);
   });
 
   it('replays a cpu run bit for bit', async () => {

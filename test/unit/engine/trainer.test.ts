@@ -76,7 +76,7 @@ describe('trainer', () => {
     // Batched: far fewer messages than points.
     expect(run.messages.filter((m) => m.type === 'metrics').length).toBeLessThan(run.points.length / 2);
     const model = run.messages.find((m) => m.type === 'model');
-    expect(model?.type === 'model' && model.resolvedParams).toMatchObject({ optimizer: 'adam', learningRate: 0.01, loss: 'categoricalCrossentropy', epochs: 2, batchSize: 16 });
+    expect(model?.type === 'model' && model.resolvedParams).toEqual({ optimizer: 'adam', optimizer_class: 'Adam', learning_rate: 0.01, loss: 'categoricalCrossentropy', layers: 5, total_params: 739, fit_target: 'label' });
   });
 
   it('stops with reason "nan" naming the epoch and batch when the loss diverges (lr 1e6)', async () => {

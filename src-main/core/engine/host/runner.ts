@@ -42,33 +42,24 @@ function describeLoss(loss: unknown): string {
   return String(loss);
 }
 
-/** Hyperparameters as the compiled model resolved them, for the run's record. */
-export function resolvedParams(built: BuiltModel, config?: StartTrainingMessage['config']): Record<string, string | number | boolean> {
+/**
+ * What the compiled model resolved, for the run's record. The core records the run's own config
+ * (epochs, batch_size, seed, …) itself; these are the parts only the built model knows, with the
+ * same snake_case names, so `learning_rate` is the rate the optimizer really uses.
+ */
+export function resolvedParams(built: BuiltModel): Record<string, string | number | boolean> {
   const { model } = built;
   const optimizer = model.optimizer as (tf.Optimizer & { learningRate?: number }) | undefined;
-  const out: Record<string, string | number | boolean> = {};
-  if (config) {
-    for (const [k, v] of Object.entries(config.params)) out[`param.${k}`] = v;
-  }
-  Object.assign(out, {
+  const out: Record<string, string | number | boolean> = {
     optimizer: built.optimizer?.name ?? optimizer?.getClassName() ?? 'none',
-    optimizerClass: optimizer?.getClassName() ?? 'none',
+    optimizer_class: optimizer?.getClassName() ?? 'none',
     loss: describeLoss(model.loss),
     layers: model.layers.length,
-    totalParams: model.countParams(),
-    target: built.target,
-  });
+    total_params: model.countParams(),
+    fit_target: built.target,
+  };
   const lr = built.optimizer?.learningRate ?? optimizer?.learningRate;
-  if (typeof lr === 'number') out.learningRate = lr;
-  if (config) {
-    Object.assign(out, { epochs: config.epochs, batchSize: config.batchSize, seed: config.seed, shuffle: config.shuffle });
-    if (config.clipNorm !== null) out.clipNorm = config.clipNorm;
-    if (config.clipValue !== null) out.clipValue = config.clipValue;
-    if (config.earlyStoppingPatience > 0) {
-      out.earlyStoppingPatience = config.earlyStoppingPatience;
-      out.earlyStoppingMonitor = config.earlyStoppingMonitor;
-    }
-  }
+  if (typeof lr === 'number') out.learning_rate = lr;
   return out;
 }
 
@@ -109,7 +100,7 @@ export async function runTraining(msg: StartTrainingMessage, deps: RunDeps): Pro
         type: 'model',
         summary: summarizeModel(built.model),
         topology: built.model.toJSON(null, false),
-        resolvedParams: resolvedParams(built, config),
+        resolvedParams: resolvedParams(built),
       });
       const result = await train({
         tf,
