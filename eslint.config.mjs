@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', '**/node_modules/**', 'test-results/**', 'plugins/*/dist/**', 'coverage/**'] },
+  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', '**/node_modules/**', 'test-results/**', 'plugins/*/dist/**', 'coverage/**', '.lamina-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

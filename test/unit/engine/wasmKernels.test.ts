@@ -2,15 +2,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../../src-main/core/engine/host/backends';
 import { createRng } from '../../../src-main/core/util/random';
-
-/** Run `fn` on a backend with fresh tensors made from plain arrays, and read the result back. */
-async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor): Promise<Float32Array> {
-  await tf.setBackend(backend);
-  const out = tf.tidy(fn);
-  const data = (await out.data()) as Float32Array;
-  out.dispose();
-  return data;
-}
+import { on } from './helpers/onBackend';
 
 function random(shape: number[], seed: number): { shape: number[]; values: Float32Array } {
   const rng = createRng(seed);

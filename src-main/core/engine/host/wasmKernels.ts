@@ -11,7 +11,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { overrideWasmBatchMatMul } from './wasmBatchMatMul';
+import { overrideWasmConvInputGrad } from './wasmConvInputGrad';
 import { overrideWasmGather } from './wasmGather';
+import { overrideWasmMaxPoolGrad } from './wasmMaxPoolGrad';
 import { conv2dFilterGradByMatMul, filterGradByMatMulApplies, type WasmHeapBackend } from './wasmConvMatMul';
 
 /** The parts of BackendWasm these kernels use. */
@@ -179,9 +181,10 @@ export const WASM_EXTRA_KERNELS: KernelConfig[] = [
 ];
 
 /**
- * Register our kernels for the wasm backend where the package has none, and replace two of its
- * kernels that are slow in training: BatchMatMul with transposed operands (wasmBatchMatMul.ts) and
- * GatherV2, which slices every batch in model.fit (wasmGather.ts). Idempotent;
+ * Register our kernels for the wasm backend where the package has none, and replace four of its
+ * kernels that are slow in training: BatchMatMul with transposed operands (wasmBatchMatMul.ts),
+ * GatherV2, which slices every batch in model.fit (wasmGather.ts), and the input gradients of
+ * Conv2D (wasmConvInputGrad.ts) and of MaxPool (wasmMaxPoolGrad.ts). Idempotent;
  * returns the kernel names registered or replaced by this call.
  */
 export function registerMissingWasmKernels(): string[] {
@@ -195,5 +198,7 @@ export function registerMissingWasmKernels(): string[] {
   // Overrides, not missing kernels: each unregisters the package's kernel and wraps it.
   if (overrideWasmBatchMatMul()) added.push(tf.BatchMatMul);
   if (overrideWasmGather()) added.push(tf.GatherV2);
+  if (overrideWasmConvInputGrad()) added.push(tf.Conv2DBackpropInput);
+  if (overrideWasmMaxPoolGrad()) added.push(tf.MaxPoolGrad);
   return added;
 }
