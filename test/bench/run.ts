@@ -35,6 +35,8 @@ function torchReference(): { results: TorchResult[] } | { skipped: string } {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+/** 0.24×, 0.0015×: two significant digits, so small ratios do not print as 0.00×. */
+const ratio = (r: number) => `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}×`;
 
 async function main(): Promise<void> {
   console.log(`Lamina benchmarks (${quick ? 'quick' : 'full'}) — node ${process.version}, ${process.platform}/${process.arch}`);
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
       batch: r.batchSize,
       backend: r.backend,
       'samples/s': fmt(r.samplesPerSec),
-      'vs PyTorch CPU': torchBy.has(r.model) ? `${(r.samplesPerSec / torchBy.get(r.model)!).toFixed(2)}×` : '—',
+      'vs PyTorch CPU': torchBy.has(r.model) ? ratio(r.samplesPerSec / torchBy.get(r.model)!) : '—',
     })),
   );
   if ('results' in torch) {
