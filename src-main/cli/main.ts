@@ -10,7 +10,7 @@ import { parseCommandArgs, str } from './args';
 import type { Command } from './command';
 import { Output } from './output';
 import { initCommand } from './commands/init';
-import { datasetsCommand, importCommand } from './commands/datasets';
+import { datasetsCommand, importCommand, samplesCommand } from './commands/datasets';
 import { templatesCommand } from './commands/templates';
 import { trainCommand } from './commands/train';
 import { exportCommand, replayCommand, runsCommand, showCommand } from './commands/runs';
@@ -21,6 +21,7 @@ export const COMMANDS: Command[] = [
   initCommand,
   importCommand,
   datasetsCommand,
+  samplesCommand,
   templatesCommand,
   trainCommand,
   runsCommand,
@@ -81,7 +82,8 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(e: unknown, out: Output): number {
   if (e instanceof LaminaError) {
-    const where = formatLocation(e.location);
+    // Messages about a file already open with "file:line:"; prefix the location only where they do not.
+    const where = e.location.file && e.message.startsWith(e.location.file) ? '' : formatLocation(e.location);
     const text = `lamina: ${where ? `${where}: ` : ''}${e.message}`;
     if (out.json) {
       process.stdout.write(JSON.stringify({ error: { kind: e.kind, message: e.message, ...e.location } }, null, 2) + '\n');

@@ -25,6 +25,7 @@ import { RunStore } from './store/runStore';
 import { MetricWriter } from './store/metricWriter';
 import { MetricQueries } from './store/metricQueries';
 import { importDataset } from './datasets/importDataset';
+import { findSampleDataset, listSampleDatasets, type SampleDataset } from './datasets/samples';
 import { previewDataset, classBalance } from './datasets/preview';
 import { listBuiltinTemplates } from './models/templates';
 import { ModelLibrary } from './models/modelLibrary';
@@ -120,6 +121,17 @@ export class Lamina {
     }
     this.emit({ type: 'dataset.imported', datasetId: named.id });
     return named;
+  }
+
+  /** The built-in sample datasets (resources/samples), with their attribution. */
+  listSamples(): SampleDataset[] {
+    return listSampleDatasets();
+  }
+
+  /** Import a built-in sample: its shipped file, with its target column unless `opts` names another. */
+  async importSample(id: string, opts: ImportOptions = {}): Promise<DatasetMeta> {
+    const sample = findSampleDataset(id);
+    return this.importDataset(sample.path, { ...opts, target: opts.target ?? sample.target });
   }
 
   /** Runs a plugin importer (chosen by --importer or the file's extension) in a host process. */

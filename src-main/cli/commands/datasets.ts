@@ -15,9 +15,9 @@ function parseSplit(v: string | undefined): [number, number, number] | undefined
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'import a CSV/TSV/JSON file or an image folder as a dataset',
+  summary: 'import a CSV/TSV/JSON file, an image folder or a built-in sample (sample:ID) as a dataset',
   usage:
-    'lamina import FILE [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N]',
+    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N]',
   options: {
     name: { type: 'string' },
     target: { type: 'string' },
@@ -36,7 +36,7 @@ export const importCommand: Command = {
     }
     const bar = out.progress('importing');
     const lamina = core();
-    const meta = await lamina.importDataset(resolve(file), {
+    const options = {
       name: str(args.values.name),
       target: str(args.values.target),
       task: task as Task | undefined,
@@ -44,8 +44,10 @@ export const importCommand: Command = {
       seed: num(args.values.seed, 'seed', { int: true, min: 0 }),
       importer: str(args.values.importer),
       ...(args.values['image-size'] ? { imageSize: num(args.values['image-size'], 'image-size', { int: true, min: 4 }) } : {}),
-      onProgress: (p) => bar.update(p.total ? p.done / p.total : 0, `${p.phase}`),
-    } as Parameters<typeof lamina.importDataset>[1]);
+      onProgress: (p: { phase: string; done: number; total: number | null }) => bar.update(p.total ? p.done / p.total : 0, `${p.phase}`),
+    } as Parameters<typeof lamina.importDataset>[1];
+    // sample:ID names a built-in sample (lamina samples), as template:ID names a built-in model.
+    const meta = file.startsWith('sample:') ? await lamina.importSample(file.slice('sample:'.length), options) : await lamina.importDataset(resolve(file), options);
     bar.done();
     out.result(
       {
@@ -83,7 +85,18 @@ export const datasetsCommand: Command = {
               ['ID', 'NAME', 'ROWS', 'TASK', 'TARGET', 'SHAPE'],
               list.map((d) => [d.id.slice(0, 8), d.name, d.rows, d.task, d.target, JSON.stringify(d.inputShape)]),
             )
-          : 'No datasets yet. Import one with: lamina import FILE --target COLUMN',
+          : 'No datasets yet. Import one with: lamina import FILE --target COLUMN (or a built-in sample: lamina import sample:iris)',
     );
+  },
+};
+
+export const samplesCommand: Command = {
+  name: 'samples',
+  summary: 'list the built-in sample datasets (import one with lamina import sample:ID)',
+  usage: 'lamina samples',
+  options: {},
+  async run({ out, core }) {
+    const list = core().listSamples();
+    out.result(list, () => table(['ID', 'NAME', 'TARGET', 'SOURCE'], list.map((s) => [s.id, s.name, s.target, s.source])));
   },
 };

@@ -23,6 +23,7 @@ import {
   runListItemSchema,
   runRecordSchema,
   runStatusSchema,
+  sampleDatasetSchema,
   templateInfoSchema,
   trainConfigSchema,
   type ApiEvent,
@@ -80,6 +81,13 @@ export const apiContract = {
       uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
       entry: uploadPath,
     }),
+    output: datasetMetaSchema,
+  },
+  /** The built-in sample datasets, with their attribution. */
+  'datasets.samples': { input: z.object({}), output: z.array(sampleDatasetSchema) },
+  /** Import a built-in sample (its target column unless `target` names another). */
+  'datasets.importSample': {
+    input: importOptionsSchema.extend({ sample: refSchema }),
     output: datasetMetaSchema,
   },
   'datasets.list': { input: z.object({}), output: z.array(datasetMetaSchema) },

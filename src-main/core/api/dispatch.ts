@@ -20,6 +20,7 @@ import type {
 } from '../service';
 import type { DatasetMeta, MetricPoint, RunRecord } from '../domain';
 import type { PluginInfo } from '../plugins/registry';
+import type { SampleDataset } from '../datasets/samples';
 import {
   API_VERSION,
   apiContract,
@@ -38,6 +39,8 @@ export interface ApiCore {
   readonly paths: WorkspacePaths;
   onEvent(listener: (e: CoreEvent) => void): () => void;
   importDataset(file: string, opts?: ImportOptions): Promise<DatasetMeta>;
+  listSamples(): SampleDataset[];
+  importSample(id: string, opts?: ImportOptions): Promise<DatasetMeta>;
   listDatasets(): DatasetMeta[];
   getDataset(idOrName: string): DatasetMeta;
   previewDataset(idOrName: string, range: { offset: number; limit: number }): Promise<DatasetPreview>;
@@ -85,7 +88,7 @@ type Handler<M extends ApiMethodName> = (
 
 const OK = { ok: true as const };
 
-function importOptions(input: ApiParsedInput<'datasets.import'> | ApiParsedInput<'datasets.importUpload'>, ctx: DispatchContext): ImportOptions {
+function importOptions(input: ApiParsedInput<'datasets.import' | 'datasets.importUpload' | 'datasets.importSample'>, ctx: DispatchContext): ImportOptions {
   const { name, target, task, split, seed, importer, progressId } = input;
   const opts: ImportOptions = { name, target, task, split, seed, importer };
   if (progressId && ctx.emit) {
@@ -107,6 +110,8 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'workspace.info': (core) => ({ workspace: core.paths.root, version: API_VERSION }),
 
   'datasets.import': (core, input, ctx) => core.importDataset(input.path, importOptions(input, ctx)),
+  'datasets.samples': (core) => core.listSamples(),
+  'datasets.importSample': (core, input, ctx) => core.importSample(input.sample, importOptions(input, ctx)),
   'uploads.put': async (core, input) => {
     const bytes = Buffer.from(input.dataBase64, 'base64');
     await saveUpload(core.paths.tmp, input.uploadId, input.path, bytes);

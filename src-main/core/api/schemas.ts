@@ -59,6 +59,18 @@ export const classBalanceSchema = z.object({
   counts: z.object({ train: z.array(z.number()), validation: z.array(z.number()), test: z.array(z.number()) }),
 });
 
+/** A built-in sample dataset (resources/samples/samples.json). */
+export const sampleDatasetSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string(),
+  /** A file name inside resources/samples. */
+  file: z.string().regex(/^[^/\\]+$/),
+  target: z.string(),
+  description: z.string(),
+  /** Where the data comes from, and its licence. */
+  source: z.string(),
+});
+
 export const templateInfoSchema = z.object({
   id: z.string(),
   name: z.string(),

@@ -2,23 +2,11 @@
  * Built-in model templates: real, editable source files in resources/templates/. Listing them
  * evaluates each module's top level only (to read `meta`); no TensorFlow.js is loaded.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { resourcesDir } from '../resources';
 import type { TemplateInfo } from '../service';
 import { loadModelModule } from './modelSource';
-
-/**
- * resources/ of the app: $LAMINA_RESOURCES, else the first ancestor of this file's folder that
- * holds resources/templates (works from src-main/core/models and from the bundle in out/main).
- */
-export function resourcesDir(env: NodeJS.ProcessEnv = process.env, start: string = __dirname): string {
-  if (env.LAMINA_RESOURCES) return resolve(env.LAMINA_RESOURCES);
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'resources', 'templates'))) return join(dir, 'resources');
-    if (dirname(dir) === dir) break;
-  }
-  throw new Error(`cannot find the resources/templates folder above ${start} (set LAMINA_RESOURCES)`);
-}
 
 export function templatesDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(resourcesDir(env), 'templates');

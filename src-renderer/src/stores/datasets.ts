@@ -32,14 +32,12 @@ export const useDatasetsStore = defineStore('datasets', () => {
     if (!selectedId.value && list.value.length > 0) selectedId.value = recent.value[0]!.id;
   }
 
-  async function importFiles(picked: PickedFile[], settings: ImportSettings): Promise<DatasetMeta | null> {
+  /** One import at a time: progress while `work` runs, then the list refreshed and the new dataset selected. */
+  async function runImport(start: ImportState, work: () => Promise<DatasetMeta>): Promise<DatasetMeta | null> {
     importError.value = null;
-    progressId = `imp-${Date.now().toString(36)}`;
-    importing.value = { phase: 'uploading', percent: 0 };
+    importing.value = start;
     try {
-      const meta = await importPicked(picked, { ...settings, progressId }, (sent, total) => {
-        importing.value = { phase: 'uploading', percent: total > 0 ? Math.round((100 * sent) / total) : null };
-      });
+      const meta = await work();
       await refresh();
       selectedId.value = meta.id;
       return meta;
@@ -52,9 +50,30 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
+  function importFiles(picked: PickedFile[], settings: ImportSettings): Promise<DatasetMeta | null> {
+    const id = `imp-${Date.now().toString(36)}`;
+    progressId = id;
+    return runImport({ phase: 'uploading', percent: 0 }, () =>
+      importPicked(picked, { ...settings, progressId: id }, (sent, total) => {
+        importing.value = { phase: 'uploading', percent: total > 0 ? Math.round((100 * sent) / total) : null };
+      }),
+    );
+  }
+
   function onImportProgress(e: { progressId: string; phase: string; done: number; total: number | null }) {
     if (!importing.value || e.progressId !== progressId) return;
     importing.value = { phase: e.phase, percent: e.total ? Math.min(100, Math.round((100 * e.done) / e.total)) : null };
+  }
+
+  /** The built-in sample datasets, loaded once. */
+  const samples = ref<ApiOutput<'datasets.samples'>>([]);
+  async function ensureSamples() {
+    if (samples.value.length === 0) samples.value = await call('datasets.samples', {});
+  }
+
+  /** Import a built-in sample (no upload: the core has the file). */
+  function importSample(id: string): Promise<DatasetMeta | null> {
+    return runImport({ phase: 'importing', percent: null }, () => call('datasets.importSample', { sample: id }));
   }
 
   async function remove(id: string) {
@@ -62,5 +81,5 @@ export const useDatasetsStore = defineStore('datasets', () => {
     await refresh();
   }
 
-  return { list, loaded, selectedId, selected, recent, importing, importError, refresh, importFiles, onImportProgress, remove };
+  return { list, loaded, selectedId, selected, recent, importing, importError, samples, refresh, importFiles, importSample, ensureSamples, onImportProgress, remove };
 });

@@ -42,6 +42,8 @@ describe.skipIf(!cliBuilt)('lamina CLI (built output; skipped when out/ is missi
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('ragged.csv');
     expect(r.stderr).toMatch(/ragged\.csv:3\b/);
+    // One "file:line:" per message: the location is not printed twice.
+    expect(r.stderr.trim()).toBe(`lamina: ${bad}:3: expected 3 columns (as in the header), found 2`);
     const list = await lamina(['datasets', '--json'], ws);
     expect(list.json.map((d: { name: string }) => d.name)).not.toContain('ragged');
     expect(readdirSync(join(ws, 'datasets')).filter((f) => !f.endsWith('.arrow')).length).toBe(0);
@@ -177,5 +179,17 @@ describe.skipIf(!cliBuilt)('lamina CLI (built output; skipped when out/ is missi
     expect(run.status).toBe('failed');
     expect((db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check).toBe('ok');
     db.close();
+  });
+
+  it('samples lists the built-in datasets; import sample:ID imports one with its target, and an unknown one exits 2', async () => {
+    const list = await lamina(['samples', '--json'], ws);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.json.map((s: { id: string }) => s.id)).toEqual(['iris', 'digits-8x8', 'breast-cancer-wisconsin']);
+    const r = await lamina(['import', 'sample:digits-8x8', '--json'], ws);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ name: 'digits-8x8', rows: 1797, columns: 64, target: 'digit', task: 'classification' });
+    const bad = await lamina(['import', 'sample:mnist'], ws);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('no sample dataset "mnist"; available: iris, digits-8x8, breast-cancer-wisconsin');
   });
 });
