@@ -1,7 +1,8 @@
 /**
  * Conv2D input gradient on the wasm backend as one matrix multiply by the backend's own
  * BatchMatMul (XNNPACK) and a col2im scatter. The package's kernel is a scalar C++ loop over
- * (pixel, tap, in-channel, out-channel): ~36 ms of a ~110 ms LeNet-5 training step here.
+ * (pixel, tap, in-channel, out-channel): a third of LeNet-5's training time here (36 of 111 ms
+ * for 4 steps of batch 64); this path takes 11 ms.
  *
  *   cols[n, k] = Σ_co dy[n, co] · W[k, co]     n = (b, yR, yC) (dy's NHWC layout, used in place),
  *                                               k = (fr, fc, ci) (the filter's own layout)

@@ -1,8 +1,8 @@
 /**
  * MaxPoolGrad on the wasm backend in one pass over the output. The package's kernel visits every
  * input element and, for each pooling window that covers it, finds that window's maximum again;
- * it took ~20 ms of a ~110 ms LeNet-5 training step here. This kernel finds each window's maximum
- * once and adds dy there. Same rule as the package and the cpu backend: the first strictly
+ * it took 20 of 111 ms for 4 LeNet-5 training steps of batch 64 here (7 ms now). This kernel finds
+ * each window's maximum once and adds dy there. Same rule as the package and the cpu backend: the first strictly
  * greater value in row-major window order wins; positions in the padding never do. Without
  * overlapping windows (stride ≥ pool size, the usual case) no value is summed, so results are
  * the package's exactly; with overlap the sums are in a fixed order, deterministic run to run.
