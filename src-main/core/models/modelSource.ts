@@ -341,6 +341,15 @@ export async function buildModelFromSource(
   if (product(inShape) !== product(input.inputShape)) {
     throw new HostError('source', `${filename}: the model's input shape ${shapeText(inShape)} does not fit the dataset's samples ${shapeText(input.inputShape)} (use ctx.inputShape)`);
   }
+  // tfjs lets a layer shrink a dimension to 0 (pooling a 1×1 image, say) and trains on nothing,
+  // or, on wasm, fails deep in a kernel. Say which layer ran out of room instead.
+  for (const layer of model.layers) {
+    const shapes = (Array.isArray(layer.outputShape[0]) ? layer.outputShape : [layer.outputShape]) as (number | null)[][];
+    const empty = shapes.find((shape) => shape.some((d) => d !== null && d <= 0));
+    if (empty) {
+      throw new HostError('source', `${filename}: layer "${layer.name}" (${layer.getClassName()}) outputs ${shapeText(empty)}: the dataset's samples ${shapeText(input.inputShape)} are too small for this model`);
+    }
+  }
   const outShape = model.outputs[0].shape.slice(1);
   const binary = target === 'label' && input.task === 'classification' && input.classes.length === 2 && product(outShape) === 1;
   const fits = target === 'input' ? product(outShape) === product(outputShape) : binary || shapeText(outShape) === shapeText(outputShape);

@@ -117,6 +117,25 @@ describe('model sources', () => {
     expect(err.message).toMatch(/^model\.ts:1:\d+: cannot import "node:fs" in a model source: only "@tensorflow\/tfjs" can be imported/);
   });
 
+  it('rejects a model that shrinks a dimension to 0, naming the layer and the sample shape', async () => {
+    const pooled = `
+export default function createModel(ctx: Lamina.ModelContext) {
+  const { tf } = ctx;
+  const model = tf.sequential();
+  model.add(tf.layers.reshape({ inputShape: ctx.inputShape, targetShape: [2, 2, 1] }));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool2' }));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: ctx.outputShape[0], activation: 'softmax' }));
+  model.compile({ optimizer: ctx.optimizer(), loss: 'categoricalCrossentropy' });
+  return model;
+}
+`;
+    const err = await sourceError(pooled);
+    expect(err.reason).toBe('source');
+    expect(err.message).toBe(`model.ts: layer "pool2" (MaxPooling2D) outputs [null, 0, 0, 1]: the dataset's samples [4] are too small for this model`);
+  });
+
   it('hashes sources with sha256', () => {
     expect(sourceHash('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
