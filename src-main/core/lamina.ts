@@ -44,6 +44,8 @@ import { viewDocument } from './plugins/views';
 
 export interface LaminaOptions {
   hostLauncher?: HostLauncher;
+  /** How long a cancelled run's host may take to stop before it is killed (see CANCEL_GRACE_MS). */
+  cancelGraceMs?: number;
 }
 
 type Database = ReturnType<typeof openDatabase>;
@@ -80,6 +82,7 @@ export class Lamina {
       engine: this.engine,
       emit: (e) => this.emit(e),
       resolveModel: (model, name) => this.resolveModel(model, name),
+      cancelGraceMs: opts.cancelGraceMs,
     });
     // Runs left 'running' by a Lamina process that died are failed, not left hanging.
     this.store.markInterruptedRuns(isProcessAlive);

@@ -33,13 +33,23 @@ export interface RunManagerDeps {
   engine: EngineClient;
   emit: (e: CoreEvent) => void;
   resolveModel: (model: string, modelName?: string) => ResolvedModel;
+  /** How long a cancelled run's host may take to stop before it is killed (default CANCEL_GRACE_MS). */
+  cancelGraceMs?: number;
 }
 
 interface ActiveRun {
   job: HostJob;
   finished: Promise<RunRecord>;
   startedAt: number;
+  /** Set when a cancel had to kill the host: its exit then ends the run as cancelled, not failed. */
+  killedOnCancel?: number;
 }
+
+/**
+ * The host stops at the next batch after a cancel. Code that never gets there (a model source
+ * stuck in a loop, one batch that takes minutes) is killed after this long.
+ */
+export const CANCEL_GRACE_MS = 10_000;
 
 export const DEFAULT_EXPERIMENT = 'Default';
 
@@ -122,6 +132,13 @@ export class RunManager {
     const active = this.active.get(this.deps.store.requireRun(runId).id);
     if (!active) throw new LaminaError('conflict', `run ${runId} is not running`);
     active.job.cancel();
+    const grace = this.deps.cancelGraceMs ?? CANCEL_GRACE_MS;
+    const timer = setTimeout(() => {
+      active.killedOnCancel = grace;
+      active.job.kill();
+    }, grace);
+    timer.unref();
+    active.finished.finally(() => clearTimeout(timer)).catch(() => {});
   }
 
   /** For tests and `kill`: the host's process id of a running run. */
@@ -195,7 +212,7 @@ export class RunManager {
   }
 
   private finish(runId: string, startedAt: number, outcome: Awaited<HostJob['outcome']>): RunRecord {
-    const { store, metrics, emit } = this.deps;
+    const { store, metrics } = this.deps;
     const endedAt = new Date();
     const timing = { endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - startedAt };
     if (outcome.kind === 'done') {
@@ -221,6 +238,11 @@ export class RunManager {
         error = outcome.message.message;
         stack = outcome.message.stack ?? null;
         store.setTags(runId, { failure: outcome.message.reason });
+      } else if (outcome.kind === 'crashed' && this.active.get(runId)?.killedOnCancel !== undefined) {
+        // Not a failure: the user asked it to stop, and it would not.
+        const grace = this.active.get(runId)!.killedOnCancel!;
+        store.updateRun(runId, { status: 'cancelled', error: `the training host did not stop within ${grace / 1000} s of the cancel and was killed`, ...timing });
+        return this.finished(runId);
       } else if (outcome.kind === 'crashed') {
         error = describeCrash(outcome);
         store.setTags(runId, { failure: 'crash' });
@@ -229,8 +251,12 @@ export class RunManager {
       }
       store.updateRun(runId, { status: 'failed', error, errorStack: stack, ...timing });
     }
-    const final = store.requireRun(runId);
-    emit({ type: 'run.finished', runId, status: final.status, error: final.error });
+    return this.finished(runId);
+  }
+
+  private finished(runId: string): RunRecord {
+    const final = this.deps.store.requireRun(runId);
+    this.deps.emit({ type: 'run.finished', runId, status: final.status, error: final.error });
     return final;
   }
 

@@ -1,0 +1,71 @@
+/**
+ * Cancel on the real core and a real host process: a host that stops at the next batch ends the
+ * run cancelled; one stuck in user code is killed after the grace period, and the run still ends
+ * cancelled (not failed), saying so.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lamina } from '../../../src-main/core/lamina';
+
+let dir: string;
+let core: Lamina;
+
+/** Resolves once the run's host process is up (its pid is known). */
+async function hostStarted(runId: string): Promise<number> {
+  for (let i = 0; i < 600; i++) {
+    const pid = core.hostPid(runId);
+    if (pid !== undefined && core.store.requireRun(runId).backend !== null) return pid;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the host never started');
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lamina-cancel-'));
+  core = Lamina.open(dir, { cancelGraceMs: 1500 });
+  await core.importSample('iris');
+});
+afterAll(async () => {
+  await core.shutdown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('cancelling a run', () => {
+  it('stops a training run at the next batch: cancelled, no error', async () => {
+    const run = await core.startRun({ dataset: 'iris', model: 'template:mlp', config: { epochs: 5000, batchSize: 8, backend: 'cpu', seed: 1 } });
+    await hostStarted(run.id);
+    await new Promise((r) => setTimeout(r, 300));
+    core.cancelRun(run.id);
+    const done = await core.waitForRun(run.id);
+    expect(done.status).toBe('cancelled');
+    expect(done.error).toBeNull();
+  });
+
+  it('kills a host stuck in the model source after the grace period; the run ends cancelled, saying why', async () => {
+    // createModel never returns: the host cannot look at its messages.
+    core.saveModel('spins', `export default function createModel(ctx: Lamina.ModelContext) {\n  for (;;) {}\n}\n`);
+    const run = await core.startRun({ dataset: 'iris', model: 'spins', config: { epochs: 1, backend: 'cpu', seed: 1 } });
+    const pid = await hostStarted(run.id);
+    const cancelledAt = Date.now();
+    core.cancelRun(run.id);
+    const done = await core.waitForRun(run.id);
+    expect(Date.now() - cancelledAt).toBeGreaterThanOrEqual(1400);
+    expect(done.status).toBe('cancelled');
+    expect(done.error).toBe('the training host did not stop within 1.5 s of the cancel and was killed');
+    expect(alive(pid)).toBe(false);
+    // The workspace is fine: the next run trains.
+    const next = await core.startRun({ dataset: 'iris', model: 'template:mlp', config: { epochs: 2, backend: 'cpu', seed: 1 } });
+    expect((await core.waitForRun(next.id)).status).toBe('completed');
+  });
+});
