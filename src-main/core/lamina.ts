@@ -46,7 +46,12 @@ export interface LaminaOptions {
   hostLauncher?: HostLauncher;
   /** How long a cancelled run's host may take to stop before it is killed (see CANCEL_GRACE_MS). */
   cancelGraceMs?: number;
+  /** How long a model check (the editor's summary) may take (default INSPECT_TIMEOUT_MS). */
+  inspectTimeoutMs?: number;
 }
+
+/** Building a model to show its summary takes well under a second; past this it is stuck. */
+export const INSPECT_TIMEOUT_MS = 20_000;
 
 type Database = ReturnType<typeof openDatabase>;
 
@@ -63,6 +68,7 @@ export class Lamina {
   private readonly runs: RunManager;
   private readonly listeners = new Set<(e: CoreEvent) => void>();
   private closed = false;
+  private readonly inspectTimeoutMs: number;
 
   private constructor(root: string, opts: LaminaOptions) {
     this.paths = workspacePaths(root);
@@ -74,6 +80,7 @@ export class Lamina {
     this.models = new ModelLibrary(this.paths.models);
     this.plugins = new PluginRegistry(this.store, () => pluginRoots(this.paths.plugins));
     this.pluginHost = new PluginHostClient(opts.hostLauncher);
+    this.inspectTimeoutMs = opts.inspectTimeoutMs ?? INSPECT_TIMEOUT_MS;
     this.engine = new PluginAwareEngine(opts.hostLauncher, this.plugins, this.store, this.metrics);
     this.runs = new RunManager({
       store: this.store,
@@ -215,7 +222,16 @@ export class Lamina {
       params,
       backend: 'cpu',
     });
-    const outcome = await job.outcome;
+    // The editor checks as the user types: a half-written loop must not leave a host spinning.
+    const limit = this.inspectTimeoutMs;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      job.kill();
+    }, limit);
+    timer.unref();
+    const outcome = await job.outcome.finally(() => clearTimeout(timer));
+    if (timedOut) return { ok: false, summary: null, error: { message: `the model check did not finish within ${limit / 1000} s and was stopped (does createModel loop forever?)` } };
     if (outcome.kind === 'inspected') return { ok: true, summary: outcome.message.summary, error: null };
     if (outcome.kind === 'error') {
       const { message, stack, line, column } = outcome.message;

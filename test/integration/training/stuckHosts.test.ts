@@ -1,7 +1,7 @@
 /**
- * Cancel on the real core and a real host process: a host that stops at the next batch ends the
- * run cancelled; one stuck in user code is killed after the grace period, and the run still ends
- * cancelled (not failed), saying so.
+ * Hosts that stop and hosts that do not, on the real core and real host processes: a cancelled
+ * run stops at the next batch; a host stuck in user code is killed after the grace period and the
+ * run still ends cancelled (not failed), saying so; a model check that never finishes is stopped.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,13 +33,15 @@ const alive = (pid: number) => {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lamina-cancel-'));
-  core = Lamina.open(dir, { cancelGraceMs: 1500 });
+  core = Lamina.open(dir, { cancelGraceMs: 1500, inspectTimeoutMs: 2000 });
   await core.importSample('iris');
 });
 afterAll(async () => {
   await core.shutdown();
   rmSync(dir, { recursive: true, force: true });
 });
+
+const SPINS = `export default function createModel(ctx: Lamina.ModelContext) {\n  for (;;) {}\n}\n`;
 
 describe('cancelling a run', () => {
   it('stops a training run at the next batch: cancelled, no error', async () => {
@@ -54,7 +56,7 @@ describe('cancelling a run', () => {
 
   it('kills a host stuck in the model source after the grace period; the run ends cancelled, saying why', async () => {
     // createModel never returns: the host cannot look at its messages.
-    core.saveModel('spins', `export default function createModel(ctx: Lamina.ModelContext) {\n  for (;;) {}\n}\n`);
+    core.saveModel('spins', SPINS);
     const run = await core.startRun({ dataset: 'iris', model: 'spins', config: { epochs: 1, backend: 'cpu', seed: 1 } });
     const pid = await hostStarted(run.id);
     const cancelledAt = Date.now();
@@ -67,5 +69,17 @@ describe('cancelling a run', () => {
     // The workspace is fine: the next run trains.
     const next = await core.startRun({ dataset: 'iris', model: 'template:mlp', config: { epochs: 2, backend: 'cpu', seed: 1 } });
     expect((await core.waitForRun(next.id)).status).toBe('completed');
+  });
+});
+
+describe('checking a model for the editor', () => {
+  it('stops a check that does not finish and says why; the next check works', async () => {
+    const started = Date.now();
+    const stuck = await core.inspectModel(SPINS, 'iris');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(stuck).toEqual({ ok: false, summary: null, error: { message: 'the model check did not finish within 2 s and was stopped (does createModel loop forever?)' } });
+    const mlp = core.listTemplates().find((t) => t.id === 'mlp')!;
+    const fine = await core.inspectModel(mlp.source, 'iris');
+    expect(fine.ok).toBe(true);
   });
 });
