@@ -41,7 +41,9 @@ interface ActiveRun {
   job: HostJob;
   finished: Promise<RunRecord>;
   startedAt: number;
-  /** Set when a cancel had to kill the host: its exit then ends the run as cancelled, not failed. */
+  /** Kills the host if it has not stopped CANCEL_GRACE_MS after a cancel. */
+  cancelTimer?: NodeJS.Timeout;
+  /** The grace period, once a cancel had to kill the host: its exit then ends the run cancelled, not failed. */
   killedOnCancel?: number;
 }
 
@@ -132,13 +134,14 @@ export class RunManager {
     const active = this.active.get(this.deps.store.requireRun(runId).id);
     if (!active) throw new LaminaError('conflict', `run ${runId} is not running`);
     active.job.cancel();
+    if (active.cancelTimer) return; // asked already: the first grace period runs on
     const grace = this.deps.cancelGraceMs ?? CANCEL_GRACE_MS;
-    const timer = setTimeout(() => {
+    active.cancelTimer = setTimeout(() => {
       active.killedOnCancel = grace;
       active.job.kill();
     }, grace);
-    timer.unref();
-    active.finished.finally(() => clearTimeout(timer)).catch(() => {});
+    active.cancelTimer.unref();
+    active.finished.finally(() => clearTimeout(active.cancelTimer)).catch(() => {});
   }
 
   /** For tests and `kill`: the host's process id of a running run. */
@@ -213,6 +216,7 @@ export class RunManager {
 
   private finish(runId: string, startedAt: number, outcome: Awaited<HostJob['outcome']>): RunRecord {
     const { store, metrics } = this.deps;
+    const killedAfterMs = this.active.get(runId)?.killedOnCancel;
     const endedAt = new Date();
     const timing = { endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - startedAt };
     if (outcome.kind === 'done') {
@@ -238,10 +242,9 @@ export class RunManager {
         error = outcome.message.message;
         stack = outcome.message.stack ?? null;
         store.setTags(runId, { failure: outcome.message.reason });
-      } else if (outcome.kind === 'crashed' && this.active.get(runId)?.killedOnCancel !== undefined) {
+      } else if (outcome.kind === 'crashed' && killedAfterMs !== undefined) {
         // Not a failure: the user asked it to stop, and it would not.
-        const grace = this.active.get(runId)!.killedOnCancel!;
-        store.updateRun(runId, { status: 'cancelled', error: `the training host did not stop within ${grace / 1000} s of the cancel and was killed`, ...timing });
+        store.updateRun(runId, { status: 'cancelled', error: `the training host did not stop within ${killedAfterMs / 1000} s of the cancel and was killed`, ...timing });
         return this.finished(runId);
       } else if (outcome.kind === 'crashed') {
         error = describeCrash(outcome);
