@@ -382,6 +382,27 @@ export class Lamina {
     return this.plugins.get(id);
   }
 
+  /**
+   * Run a command an enabled plugin contributes, in a host process. A command that throws
+   * disables its plugin (as any plugin failure does) and fails with the plugin named.
+   */
+  async runPluginCommand(pluginId: string, commandId: string, args: Record<string, unknown> = {}): Promise<{ pluginId: string; commandId: string; result: unknown }> {
+    const active = this.plugins.active().find((p) => p.manifest.id === pluginId);
+    if (!active) {
+      const info = this.plugins.get(pluginId); // not-found when it is not installed at all
+      throw new LaminaError('conflict', `plugin "${pluginId}" is disabled${info.error ? ` (${info.error})` : ''}; enable it first`, { field: 'pluginId' });
+    }
+    const declared = active.manifest.contributes.commands.map((c) => c.id);
+    if (!declared.includes(commandId)) {
+      throw notFound(`plugin "${pluginId}" has no command "${commandId}"; its commands: ${declared.join(', ') || 'none'}`);
+    }
+    const ref = this.plugins.ref(active)!; // manifests that declare commands must have a main
+    const r = await this.pluginHost.runCommand(ref, commandId, args);
+    for (const e of r.pluginErrors) this.plugins.recordFailure(e.pluginId, e.phase, e.message);
+    if (!r.answer) throw new LaminaError('failed', r.error ?? `plugin "${pluginId}" command "${commandId}" gave no answer`);
+    return { pluginId, commandId, result: r.answer.result };
+  }
+
   /** Views of enabled plugins for a place in the UI (e.g. the run detail page). */
   listPluginViews(location = 'run-detail'): { pluginId: string; viewId: string; title: string }[] {
     return this.plugins.views(location);

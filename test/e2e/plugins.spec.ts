@@ -56,7 +56,10 @@ test('the Plugins page lists the plugin and switches it off and on', async ({ pa
   await expect(row(page).getByTestId('plugin-version')).toHaveText('1.2.0');
   await expect(row(page).getByTestId('plugin-origin')).toHaveText('workspace');
   const contributions = row(page).getByTestId('plugin-contributions');
-  for (const id of ['pipe-table', 'good-linear', 'bagged-logreg', 'error_rate', 'probe']) await expect(contributions).toContainText(id);
+  for (const id of ['pipe-table', 'good-linear', 'bagged-logreg', 'error_rate', 'probe', 'hello']) await expect(contributions).toContainText(id);
+  // A command runs in a host process; its answer shows under the plugin.
+  await row(page).locator('[data-testid="plugin-command"][data-command-id="hello"]').click();
+  await expect(row(page).getByTestId('plugin-command-result')).toContainText('"greeting": "hello world"');
   await shot(page, '20-plugins');
 
   await row(page).getByTestId('plugin-toggle').click();

@@ -196,6 +196,15 @@ export async function runImporter(plugin: PluginDefinition, id: string, file: st
   return fn(file, { ...context('test'), options, progress: () => {} });
 }
 
+/** Runs a command as the host does, and checks that its result survives JSON (as it must, to reach the app). */
+export async function runCommand(plugin: PluginDefinition, id: string, args: Record<string, unknown> = {}): Promise<unknown> {
+  const fn = plugin.commands?.[id];
+  if (!fn) throw new Error(`the plugin has no command "${id}" (has: ${Object.keys(plugin.commands ?? {}).join(', ') || 'none'})`);
+  const result = await fn(args, context('test'));
+  const json = JSON.stringify(result);
+  return json === undefined ? null : JSON.parse(json);
+}
+
 export interface TrainerRecording {
   result: TrainerResult;
   metrics: RecordedPoint[];

@@ -6,7 +6,7 @@ import type { PluginInfo } from '../../core/plugins/registry';
 import { readPluginManifest } from '../../core/plugins/manifest';
 import { createPluginScaffold } from '../../core/plugins/scaffold';
 import type { Command } from '../command';
-import { str, usage } from '../args';
+import { keyValues, str, usage } from '../args';
 import { table } from '../output';
 
 function pluginRow(p: PluginInfo) {
@@ -50,19 +50,20 @@ export const pluginsCommand: Command = {
   },
 };
 
-const SUBCOMMANDS = ['create', 'validate', 'install', 'enable', 'disable'] as const;
+const SUBCOMMANDS = ['create', 'validate', 'install', 'enable', 'disable', 'run'] as const;
 
 export const pluginCommand: Command = {
   name: 'plugin',
-  summary: 'plugin authoring and management: create DIR --name N | validate DIR | install DIR|TGZ | enable ID | disable ID',
-  usage: 'lamina plugin create DIR --name N | plugin validate DIR | plugin install DIR|TGZ | plugin enable ID | plugin disable ID',
-  options: { name: { type: 'string' } },
+  summary: 'plugin authoring and management: create DIR --name N | validate DIR | install DIR|TGZ | enable ID | disable ID | run ID COMMAND',
+  usage:
+    'lamina plugin create DIR --name N | plugin validate DIR | plugin install DIR|TGZ | plugin enable ID | plugin disable ID | plugin run ID COMMAND [--arg k=v]…',
+  options: { name: { type: 'string' }, arg: { type: 'string', multiple: true } },
   async run({ args, out, core }) {
     const [sub, target] = args.positionals;
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) {
       throw usage(`lamina plugin needs one of: ${SUBCOMMANDS.join(', ')}${sub ? ` (got "${sub}")` : ''}`);
     }
-    if (!target) throw usage(`lamina plugin ${sub} needs ${sub === 'enable' || sub === 'disable' ? 'a plugin ID' : sub === 'install' ? 'a DIR or TGZ' : 'a DIR'}`);
+    if (!target) throw usage(`lamina plugin ${sub} needs ${sub === 'enable' || sub === 'disable' || sub === 'run' ? 'a plugin ID' : sub === 'install' ? 'a DIR or TGZ' : 'a DIR'}`);
     switch (sub) {
       case 'create': {
         const name = str(args.values.name);
@@ -88,6 +89,13 @@ export const pluginCommand: Command = {
         const p = await core().setPluginEnabled(target, sub === 'enable');
         out.result(pluginRow(p), () => (p.error ? `${p.id} could not be enabled: ${p.error}` : `${p.id} ${p.enabled ? 'enabled' : 'disabled'}`));
         return p.enabled === (sub === 'enable') ? 0 : 1;
+      }
+      case 'run': {
+        const commandId = args.positionals[2];
+        if (!commandId) throw usage(`lamina plugin run ${target} needs a COMMAND (see lamina plugins --json: contributes.commands)`);
+        const r = await core().runPluginCommand(target, commandId, keyValues(args.values.arg as string[] | undefined, 'arg'));
+        out.result(r, () => (typeof r.result === 'string' ? r.result : JSON.stringify(r.result, null, 2)));
+        return;
       }
     }
   },

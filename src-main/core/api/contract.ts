@@ -182,6 +182,11 @@ export const apiContract = {
   /** Install a plugin folder or .tgz on the core's machine into <workspace>/plugins. */
   'plugins.install': { input: z.object({ path: refSchema }), output: pluginInfoSchema },
   'plugins.setEnabled': { input: z.object({ id: refSchema, enabled: z.boolean() }), output: pluginInfoSchema },
+  /** Run a command an enabled plugin contributes (in a host process); `result` is what it returned, as JSON. */
+  'plugins.runCommand': {
+    input: z.object({ pluginId: refSchema, commandId: refSchema, args: z.record(z.string(), z.unknown()).default({}) }),
+    output: z.object({ pluginId: z.string(), commandId: z.string(), result: z.unknown() }),
+  },
   /** Views of enabled plugins for a place in the UI. */
   'plugins.views': {
     input: z.object({ location: z.literal('run-detail').default('run-detail') }),

@@ -58,6 +58,14 @@ export interface PluginImportMessage {
   options: Record<string, unknown>;
 }
 
+/** Run a command a plugin contributes; the answer is its (JSON) result. */
+export interface PluginCommandMessage {
+  type: 'plugin.command';
+  plugin: PluginCodeRef;
+  commandId: string;
+  args: Record<string, unknown>;
+}
+
 export interface InspectModelMessage {
   type: 'inspect';
   source: string;
@@ -70,7 +78,7 @@ export interface CancelMessage {
   type: 'cancel';
 }
 
-export type CoreToHostMessage = StartTrainingMessage | InspectModelMessage | CancelMessage | PluginProbeMessage | PluginImportMessage;
+export type CoreToHostMessage = StartTrainingMessage | InspectModelMessage | CancelMessage | PluginProbeMessage | PluginImportMessage | PluginCommandMessage;
 
 // ---- host -> core ----------------------------------------------------------
 
@@ -161,6 +169,12 @@ export interface PluginImportedMessage {
   rows: (string | number | null)[][];
 }
 
+export interface PluginCommandResultMessage {
+  type: 'plugin.commanded';
+  /** What the command returned, as JSON (undefined becomes null). */
+  result: unknown;
+}
+
 /** Params a plugin trainer logged for the run (or for a child run, when `child` is set). */
 export interface RunParamsMessage {
   type: 'run.params';
@@ -192,6 +206,7 @@ export type HostToCoreMessage =
   | PluginErrorMessage
   | PluginProbedMessage
   | PluginImportedMessage
+  | PluginCommandResultMessage
   | RunParamsMessage
   | ChildRunMessage
   | ChildRunMetricsMessage

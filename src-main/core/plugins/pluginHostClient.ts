@@ -1,12 +1,12 @@
 /**
- * The core's short jobs for plugin code: probe (load + activate each plugin) and run a dataset
- * importer. Each job is one host process, like a training run, so plugin code never runs in
+ * The core's short jobs for plugin code: probe (load + activate each plugin), run a dataset
+ * importer, run a command. Each job is one host process, like a training run, so plugin code never runs in
  * the core (or the Electron main) process, and a plugin that crashes its host harms nothing.
  */
 import type { HostLauncher } from '../engine/hostLauncher';
 import { forkHostLauncher } from '../engine/hostLauncher';
 import { trainingHostEntry } from '../engine/hostEntry';
-import type { CoreToHostMessage, HostToCoreMessage, PluginCodeRef, PluginErrorMessage, PluginImportedMessage, PluginProbedMessage } from '../engine/protocol';
+import type { CoreToHostMessage, HostToCoreMessage, PluginCodeRef, PluginCommandResultMessage, PluginErrorMessage, PluginImportedMessage, PluginProbedMessage } from '../engine/protocol';
 import { LaminaError } from '../util/errors';
 
 export interface PluginJobResult<T> {
@@ -47,5 +47,9 @@ export class PluginHostClient {
 
   importTable(plugin: PluginCodeRef, importerId: string, file: string, options: Record<string, unknown>): Promise<PluginJobResult<PluginImportedMessage>> {
     return this.job<PluginImportedMessage>({ type: 'plugin.import', plugin, importerId, file, options }, 'plugin.imported');
+  }
+
+  runCommand(plugin: PluginCodeRef, commandId: string, args: Record<string, unknown>): Promise<PluginJobResult<PluginCommandResultMessage>> {
+    return this.job<PluginCommandResultMessage>({ type: 'plugin.command', plugin, commandId, args }, 'plugin.commanded');
   }
 }

@@ -64,5 +64,15 @@ export const usePluginsStore = defineStore('plugins', () => {
     return info;
   }
 
-  return { list, views, loading, error, active, importers, trainers, importerExtensions, refresh, ensure, check, setEnabled, install };
+  /** Run a plugin's command; a command that throws disables its plugin, so the list is reloaded then. */
+  async function runCommand(pluginId: string, commandId: string, args: Record<string, unknown> = {}): Promise<unknown> {
+    try {
+      return (await call('plugins.runCommand', { pluginId, commandId, args })).result;
+    } catch (err) {
+      await refresh();
+      throw err;
+    }
+  }
+
+  return { list, views, loading, error, active, importers, trainers, importerExtensions, refresh, ensure, check, setEnabled, install, runCommand };
 });

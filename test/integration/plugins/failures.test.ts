@@ -2,7 +2,8 @@
  * Plugins that fail, through the BUILT CLI with real host processes: one that throws at load is
  * disabled with its error shown by `lamina plugins` while the others stay usable; one whose
  * trainer throws fails only that run, naming the plugin. Also a plugin trainer with nested
- * child runs, a plugin metric on a normal run, and a plugin dataset importer.
+ * child runs, a plugin metric on a normal run, a plugin dataset importer, and plugin commands
+ * (last: the one that throws disables its plugin).
  */
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,5 +110,27 @@ describe.skipIf(!cliBuilt)('failing plugins and plugin contributions', () => {
     const unknown = await cli(['import', txt, '--importer', 'nope', '--json']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('pipe-table');
+  });
+
+  it('runs a plugin command with its args; an unknown one lists the commands; one that throws disables its plugin', async () => {
+    const hello = await cli(['plugin', 'run', 'good-js', 'hello', '--arg', 'name=Ada', '--arg', 'n=3', '--json']);
+    expect(hello.code, hello.stderr).toBe(0);
+    expect(hello.json).toEqual({ pluginId: 'good-js', commandId: 'hello', result: { greeting: 'hello Ada', pluginId: 'good-js', args: { name: 'Ada', n: 3 } } });
+
+    const unknown = await cli(['plugin', 'run', 'good-js', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('plugin "good-js" has no command "nope"; its commands: hello, explode');
+
+    const boom = await cli(['plugin', 'run', 'good-js', 'explode']);
+    expect(boom.code).toBe(1);
+    expect(boom.stderr).toContain('good-js');
+    expect(boom.stderr).toContain('the command exploded');
+    const listed = (await cli(['plugins', '--no-check', '--json'])).json as Listed[];
+    const good = listed.find((p) => p.id === 'good-js')!;
+    expect(good.enabled).toBe(false);
+    expect(good.error).toMatch(/^command: .*the command exploded/);
+    const refused = await cli(['plugin', 'run', 'good-js', 'hello']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('plugin "good-js" is disabled');
   });
 });

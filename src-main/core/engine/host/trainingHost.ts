@@ -9,7 +9,7 @@
 import type { CoreToHostMessage, ErrorMessage, HostToCoreMessage } from '../protocol';
 import { HostError, errorMessage } from './hostError';
 import { inspectModel, runTraining } from './runner';
-import { probePlugins, runPluginImporter } from '../../plugins/host/pluginRuntime';
+import { probePlugins, runPluginCommand, runPluginImporter } from '../../plugins/host/pluginRuntime';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -77,6 +77,8 @@ async function handle(raw: unknown): Promise<void> {
       await finish(await probePlugins(msg.plugins), 0);
     } else if (msg.type === 'plugin.import') {
       await finish(await runPluginImporter(msg, (m) => void send(m)), 0);
+    } else if (msg.type === 'plugin.command') {
+      await finish(await runPluginCommand(msg, (m) => void send(m)), 0);
     } else {
       throw new HostError('internal', `unknown message type "${(msg as { type?: string }).type}"`);
     }

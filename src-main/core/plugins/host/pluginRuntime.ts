@@ -1,6 +1,6 @@
 /**
  * Host side: what the training/plugin host does with plugin code — probe (load + activate),
- * run a dataset importer, compute plugin metrics on the test split, and run a plugin trainer
+ * run a dataset importer or a command, compute plugin metrics on the test split, and run a plugin trainer
  * in place of tfjs fit. Every plugin failure is reported as a `plugin.error` message (so the
  * core disables the plugin) and, where it decides the job, as a HostError naming the plugin.
  */
@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetMeta, MetricPoint, Task } from '../../domain';
 import type {
-  DoneMessage, HostToCoreMessage, PluginCodeRef, PluginImportMessage, PluginImportedMessage, PluginProbedMessage, StartTrainingMessage,
+  DoneMessage, HostToCoreMessage, PluginCodeRef, PluginCommandMessage, PluginCommandResultMessage, PluginImportMessage, PluginImportedMessage, PluginProbedMessage, StartTrainingMessage,
 } from '../../engine/protocol';
 import type { ChildRun, DatasetView, ImportedTable, MetricInput, RunLog, SplitData, TrainerResult } from '../../../../plugins/sdk/src/index';
 import { HostError, errorMessage } from '../../engine/host/hostError';
@@ -70,6 +70,31 @@ function checkTable(p: LoadedPlugin, importerId: string, t: ImportedTable): Plug
     if (!Array.isArray(r) || r.length !== t.columns.length) throw bad(`row ${i + 1} has ${Array.isArray(r) ? r.length : 'no'} cells, expected ${t.columns.length}`);
   });
   return { type: 'plugin.imported', columns: t.columns.map(String), rows: t.rows };
+}
+
+// ---- commands --------------------------------------------------------------------------------
+
+export async function runPluginCommand(msg: PluginCommandMessage, emit: Emit): Promise<PluginCommandResultMessage> {
+  try {
+    const p = await loadPlugin(msg.plugin);
+    const command = p.def.commands?.[msg.commandId];
+    if (typeof command !== 'function') throw new PluginCodeError(p.ref.id, 'command', new Error(`does not export commands["${msg.commandId}"]`), 'the plugin');
+    const label = `command "${msg.commandId}"`;
+    const result = await guarded(p, 'command', label, () => command(msg.args, p.context));
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(result);
+    } catch (e) {
+      throw new PluginCodeError(p.ref.id, 'command', new Error(`returned a value that is not JSON (${errorMessage(e)})`), label);
+    }
+    return { type: 'plugin.commanded', result: json === undefined ? null : JSON.parse(json) };
+  } catch (e) {
+    if (e instanceof PluginCodeError) {
+      reportPluginError(emit, e);
+      throw new HostError('plugin', e.message, { stack: e.stack });
+    }
+    throw e;
+  }
 }
 
 // ---- loading a run's plugins ----------------------------------------------------------------
