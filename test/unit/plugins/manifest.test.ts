@@ -30,7 +30,10 @@ describe('plugin manifest', () => {
     expect(m.id).toBe('good-js'); // scope dropped
     expect(m.version).toBe('1.2.0');
     expect(m.contributes.trainers.map((t) => t.id)).toEqual(['bagged-logreg']);
-    expect(m.contributes.commands).toEqual([]);
+    expect(m.contributes.commands.map((c) => c.id)).toEqual(['hello', 'explode']);
+    // Contribution kinds a manifest leaves out are empty lists.
+    const only = readPluginManifest(join(fixtures, 'throwing-trainer'));
+    expect(only.contributes).toMatchObject({ commands: [], views: [], metrics: [], datasetImporters: [], modelTemplates: [] });
   });
 
   it('names the field path of a bad contribution', () => {
