@@ -28,6 +28,22 @@ export function reportPluginError(emit: Emit, e: PluginCodeError): void {
   emit({ type: 'plugin.error', pluginId: e.pluginId, phase: e.phase, message: errorMessage(e.original), stack });
 }
 
+/**
+ * Run a job that executes plugin code: a PluginCodeError is reported (so the core disables the
+ * plugin) and becomes the host's error naming the plugin; other errors pass through.
+ */
+async function reportingPluginErrors<T>(emit: Emit, job: () => Promise<T>): Promise<T> {
+  try {
+    return await job();
+  } catch (e) {
+    if (e instanceof PluginCodeError) {
+      reportPluginError(emit, e);
+      throw new HostError('plugin', e.message, { stack: e.stack });
+    }
+    throw e;
+  }
+}
+
 // ---- probe ----------------------------------------------------------------------------------
 
 export async function probePlugins(refs: PluginCodeRef[]): Promise<PluginProbedMessage> {
@@ -45,8 +61,8 @@ export async function probePlugins(refs: PluginCodeRef[]): Promise<PluginProbedM
 
 // ---- importers ------------------------------------------------------------------------------
 
-export async function runPluginImporter(msg: PluginImportMessage, emit: Emit): Promise<PluginImportedMessage> {
-  try {
+export function runPluginImporter(msg: PluginImportMessage, emit: Emit): Promise<PluginImportedMessage> {
+  return reportingPluginErrors(emit, async () => {
     const p = await loadPlugin(msg.plugin);
     const importer = p.def.importers?.[msg.importerId];
     if (typeof importer !== 'function') throw new PluginCodeError(p.ref.id, 'importer', new Error(`does not export importers["${msg.importerId}"]`), 'the plugin');
@@ -54,13 +70,7 @@ export async function runPluginImporter(msg: PluginImportMessage, emit: Emit): P
       importer(msg.file, { ...p.context, options: msg.options, progress: () => {} }),
     );
     return checkTable(p, msg.importerId, table);
-  } catch (e) {
-    if (e instanceof PluginCodeError) {
-      reportPluginError(emit, e);
-      throw new HostError('plugin', e.message, { stack: e.stack });
-    }
-    throw e;
-  }
+  });
 }
 
 function checkTable(p: LoadedPlugin, importerId: string, t: ImportedTable): PluginImportedMessage {
@@ -74,8 +84,8 @@ function checkTable(p: LoadedPlugin, importerId: string, t: ImportedTable): Plug
 
 // ---- commands --------------------------------------------------------------------------------
 
-export async function runPluginCommand(msg: PluginCommandMessage, emit: Emit): Promise<PluginCommandResultMessage> {
-  try {
+export function runPluginCommand(msg: PluginCommandMessage, emit: Emit): Promise<PluginCommandResultMessage> {
+  return reportingPluginErrors(emit, async () => {
     const p = await loadPlugin(msg.plugin);
     const command = p.def.commands?.[msg.commandId];
     if (typeof command !== 'function') throw new PluginCodeError(p.ref.id, 'command', new Error(`does not export commands["${msg.commandId}"]`), 'the plugin');
@@ -88,13 +98,7 @@ export async function runPluginCommand(msg: PluginCommandMessage, emit: Emit): P
       throw new PluginCodeError(p.ref.id, 'command', new Error(`returned a value that is not JSON (${errorMessage(e)})`), label);
     }
     return { type: 'plugin.commanded', result: json === undefined ? null : JSON.parse(json) };
-  } catch (e) {
-    if (e instanceof PluginCodeError) {
-      reportPluginError(emit, e);
-      throw new HostError('plugin', e.message, { stack: e.stack });
-    }
-    throw e;
-  }
+  });
 }
 
 // ---- loading a run's plugins ----------------------------------------------------------------
@@ -203,15 +207,7 @@ export async function runPluginTrainer(input: PluginTrainInput): Promise<DoneMes
   const spec = msg.trainer!;
   const p = input.plugins.get(spec.pluginId);
   if (!p) throw new HostError('plugin', `plugin "${spec.pluginId}" is not loaded`);
-  try {
-    return await trainWith(p, input);
-  } catch (e) {
-    if (e instanceof PluginCodeError) {
-      reportPluginError(emit, e);
-      throw new HostError('plugin', e.message, { stack: e.stack });
-    }
-    throw e;
-  }
+  return reportingPluginErrors(emit, () => trainWith(p, input));
 }
 
 async function trainWith(p: LoadedPlugin, input: PluginTrainInput): Promise<DoneMessage> {
