@@ -31,6 +31,15 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     return db;
   } catch (err) {
     db.close();
+    const code = (err as { code?: string }).code;
+    // A damaged or foreign file: say so, and leave it exactly as it is for the user to rescue.
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new LaminaError(
+        'input',
+        `${file}: is not a readable Lamina database (${(err as Error).message}); it was left untouched. Move it aside to start this workspace afresh, or open another workspace.`,
+        { file },
+      );
+    }
     throw err;
   }
 }

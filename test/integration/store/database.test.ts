@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -81,6 +81,25 @@ describe('openDatabase', () => {
     expect(err).toBeInstanceOf(LaminaError);
     expect((err as LaminaError).message).toMatch(new RegExp(`schema version ${latestSchemaVersion + 5}, newer than this Lamina understands \\(${latestSchemaVersion}\\)`));
     expect((err as LaminaError).location.file).toBe(file);
+  });
+
+  it('refuses a file that is not a database with a clear error, leaving its bytes as they were', () => {
+    const file = join(dir, 'lamina.db');
+    const bytes = Buffer.from('these are my notes, not a database\n'.repeat(200));
+    writeFileSync(file, bytes);
+    let err: unknown;
+    try {
+      openDatabase(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LaminaError);
+    expect((err as LaminaError).kind).toBe('input');
+    expect((err as LaminaError).message).toBe(
+      `${file}: is not a readable Lamina database (file is not a database); it was left untouched. Move it aside to start this workspace afresh, or open another workspace.`,
+    );
+    expect((err as LaminaError).location.file).toBe(file);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 
   it('enforces cascades through foreign keys', () => {
