@@ -15,6 +15,7 @@ import {
   type Data, type DataType,
 } from 'apache-arrow';
 import { sha256 } from '../util/hash';
+import { LaminaError } from '../util/errors';
 
 export const SPLIT_COLUMN = '__split';
 export const PIXELS_COLUMN = 'pixels';
@@ -104,8 +105,23 @@ export async function writeColumnarFile(tmpFile: string, finalFile: string, byte
   }
 }
 
-export async function readColumnarFile(file: string): Promise<Table> {
-  return tableFromIPC(await readFile(file));
+/**
+ * Read a dataset file. With `expectedHash` (the content hash recorded at import) a file that was
+ * changed or damaged since is refused with a clear error, before Arrow tries to parse it.
+ */
+export async function readColumnarFile(file: string, expectedHash?: string): Promise<Table> {
+  const bytes = await readFile(file);
+  if (expectedHash !== undefined) {
+    const actual = sha256(bytes);
+    if (actual !== expectedHash.toLowerCase()) {
+      throw new LaminaError(
+        'input',
+        `${file}: the dataset file no longer matches the hash recorded when it was imported (${expectedHash.slice(0, 12)}…, now ${actual.slice(0, 12)}…): it was changed or damaged; import the data again`,
+        { file },
+      );
+    }
+  }
+  return tableFromIPC(bytes);
 }
 
 export function columnarMetadata(table: Table): ColumnarMetadata | null {

@@ -28,7 +28,7 @@ export function featureNormalisation(meta: DatasetMeta): { mean: number; std: nu
 }
 
 export async function loadDatasetTensors(file: string, meta: DatasetMeta): Promise<DatasetTensors> {
-  const table = await readColumnarFile(file);
+  const table = await readColumnarFile(file, meta.hash);
   const n = table.numRows;
   if (n !== meta.rows) {
     throw new LaminaError('failed', `${file}: holds ${n} rows but the catalog says ${meta.rows}; re-import the dataset`, { file });

@@ -15,11 +15,11 @@ import { MISSING_CATEGORY, oneHotName } from './typeInference';
 // The last file read, so paging through a table doesn't re-read it for every page.
 let cached: { file: string; mtimeKey: string; table: Table } | null = null;
 
-async function tableOf(file: string): Promise<Table> {
+async function tableOf(file: string, hash: string): Promise<Table> {
   const s = await stat(file);
   const key = `${s.size}:${s.mtimeMs}`;
   if (cached && cached.file === file && cached.mtimeKey === key) return cached.table;
-  const table = await readColumnarFile(file);
+  const table = await readColumnarFile(file, hash);
   cached = { file, mtimeKey: key, table };
   return table;
 }
@@ -41,7 +41,7 @@ function float32Text(v: number): number {
 }
 
 export async function previewDataset(file: string, meta: DatasetMeta, range: { offset: number; limit: number }): Promise<DatasetPreview> {
-  const table = await tableOf(file);
+  const table = await tableOf(file, meta.hash);
   const total = table.numRows;
   const start = Math.max(0, Math.min(Math.floor(range.offset), total));
   const end = Math.min(total, start + Math.max(0, Math.floor(range.limit)));
@@ -96,7 +96,7 @@ export async function classBalance(file: string, meta: DatasetMeta): Promise<Cla
     test: meta.classes.map(() => 0),
   };
   if (meta.task !== 'classification' || !meta.target) return { classes: [], counts: { train: [], validation: [], test: [] } };
-  const table = await tableOf(file);
+  const table = await tableOf(file, meta.hash);
   const split = columnArray<Uint8Array>(table, SPLIT_COLUMN);
   const y = columnArray<Int32Array>(table, meta.target);
   for (let i = 0; i < y.length; i++) counts[SPLIT_NAMES[split[i]]][y[i]]++;

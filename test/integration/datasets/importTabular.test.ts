@@ -141,6 +141,21 @@ describe('importDataset: real datasets', () => {
   });
 });
 
+describe('a dataset file changed after import', () => {
+  it('is refused by training and preview, naming the file and both hashes', async () => {
+    const paths = makeWorkspace();
+    const meta = await importDataset(iris, { id: 'iris-damaged' }, paths);
+    const file = fileOf(paths, meta);
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1] ^= 0xff; // one flipped byte in the middle
+    writeFileSync(file, bytes);
+    const message = `${file}: the dataset file no longer matches the hash recorded when it was imported (${meta.hash.slice(0, 12)}…`;
+    await expect(loadDatasetTensors(file, meta)).rejects.toThrow(message);
+    await expect(previewDataset(file, meta, { offset: 0, limit: 5 })).rejects.toThrow(message);
+    await expect(classBalance(file, meta)).rejects.toThrow('import the data again');
+  });
+});
+
 describe('importDataset: formats', () => {
   it('reads a TSV with a space in a header, one-hot encodes a categorical feature with a (missing) category', async () => {
     const paths = makeWorkspace();
