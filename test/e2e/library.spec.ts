@@ -4,23 +4,12 @@
  * saved model; give the run notes and tags and find it by a tag; export it; delete it.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnServer, type E2EServer } from './support/server';
+import { ownServer } from './support/server';
 import { shot, watchConsole } from './support/page';
 
-let server: E2EServer;
-let workspace: string;
-
-test.beforeAll(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'lamina-e2e-library-'));
-  server = await spawnServer(workspace);
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
-});
+const own = ownServer('lamina-e2e-library-');
 
 async function answerPrompt(page: Page, value: string) {
   const input = page.getByTestId('model-name-input').locator('input');
@@ -34,7 +23,7 @@ const savedModel = (page: Page, name: string) => page.locator(`[data-testid="mod
 
 test('my models: save as, edit and save, rename, duplicate, delete; train one; notes, tags, export, delete the run', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.goto(server.url);
+  await page.goto(own.server.url);
   await page.getByTestId('dataset-sample-iris').click();
   await expect(page.getByTestId('dataset-row')).toHaveCount(1);
 
@@ -51,7 +40,7 @@ test('my models: save as, edit and save, rename, duplicate, delete; train one; n
   await expect(page.getByText('unsaved')).toBeVisible();
   await page.keyboard.press('Control+s');
   await expect(page.getByText('unsaved')).toBeHidden();
-  const file = join(workspace, 'models', 'iris-mlp.ts');
+  const file = join(own.workspace, 'models', 'iris-mlp.ts');
   expect(readFileSync(file, 'utf8')).toContain('// tuned for iris');
 
   // ── Rename, duplicate, delete ──
@@ -93,9 +82,9 @@ test('my models: save as, edit and save, rename, duplicate, delete; train one; n
   await page.keyboard.press('Escape');
 
   const runId = await row.getAttribute('data-run-id');
-  const detail = await fetch(`${server.origin}/api/runs.detail`, {
+  const detail = await fetch(`${own.server.origin}/api/runs.detail`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${own.server.token}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ runId }),
   }).then((r) => r.json() as Promise<{ value: { run: { notes: string }; tags: Record<string, string> } }>);
   expect(detail.value.run.notes).toBe('first try with the saved model');

@@ -4,27 +4,14 @@
  * chose for them. The run completes and learns.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawnServer, type E2EServer } from './support/server';
+import { ownServer } from './support/server';
 import { shot, watchConsole } from './support/page';
 
-let server: E2EServer;
-let workspace: string;
-
-test.beforeAll(async () => {
-  workspace = mkdtempSync(join(tmpdir(), 'lamina-e2e-samples-'));
-  server = await spawnServer(workspace);
-});
-test.afterAll(async () => {
-  await server?.stop();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
-});
+const own = ownServer('lamina-e2e-samples-');
 
 test('start from a sample dataset and train it with the preselected template', async ({ page }) => {
   const errors = watchConsole(page);
-  await page.goto(server.url);
+  await page.goto(own.server.url);
   await expect(page.getByTestId('datasets-empty')).toBeVisible();
   const sample = page.getByTestId('dataset-sample-digits-8x8');
   await expect(sample).toHaveText('Handwritten digits 8×8');
@@ -46,9 +33,9 @@ test('start from a sample dataset and train it with the preselected template', a
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
   await shot(page, '31-train-sample');
 
-  const res = await fetch(`${server.origin}/api/runs.list`, {
+  const res = await fetch(`${own.server.origin}/api/runs.list`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${own.server.token}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ limit: 10 }),
   });
   const body = (await res.json()) as { ok: boolean; value: { items: { status: string; metrics: Record<string, number> }[] } };

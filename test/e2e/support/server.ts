@@ -1,7 +1,10 @@
 /** Start the E2E server as a child process (the training host forks from it, as in `lamina serve`). */
+import { test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export interface E2EServer {
@@ -43,4 +46,22 @@ export function spawnServer(workspace: string, extra: string[] = []): Promise<E2
       });
     });
   });
+}
+
+/**
+ * For a spec file that needs a workspace of its own: registers beforeAll/afterAll hooks that
+ * start a server on a fresh temp workspace and stop and remove both. Read `.server` and
+ * `.workspace` inside tests.
+ */
+export function ownServer(prefix: string): { readonly server: E2EServer; readonly workspace: string } {
+  const state = {} as { server: E2EServer; workspace: string };
+  test.beforeAll(async () => {
+    state.workspace = mkdtempSync(join(tmpdir(), prefix));
+    state.server = await spawnServer(state.workspace);
+  });
+  test.afterAll(async () => {
+    await state.server?.stop();
+    if (state.workspace) rmSync(state.workspace, { recursive: true, force: true });
+  });
+  return state;
 }

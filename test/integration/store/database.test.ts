@@ -7,6 +7,17 @@ import { closeDatabase, latestSchemaVersion, openDatabase, schemaVersion } from 
 import { migrations, type Migration } from '../../../src-main/core/store/migrations';
 import { LaminaError } from '../../../src-main/core/util/errors';
 
+/** The LaminaError that opening `file` raises. */
+function openError(file: string): LaminaError {
+  try {
+    openDatabase(file);
+  } catch (e) {
+    expect(e).toBeInstanceOf(LaminaError);
+    return e as LaminaError;
+  }
+  throw new Error(`expected opening ${file} to fail`);
+}
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'lamina-db-'));
@@ -72,33 +83,21 @@ describe('openDatabase', () => {
     const raw = new BetterSqlite3(file);
     raw.pragma(`user_version = ${latestSchemaVersion + 5}`);
     raw.close();
-    let err: unknown;
-    try {
-      openDatabase(file);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(LaminaError);
-    expect((err as LaminaError).message).toMatch(new RegExp(`schema version ${latestSchemaVersion + 5}, newer than this Lamina understands \\(${latestSchemaVersion}\\)`));
-    expect((err as LaminaError).location.file).toBe(file);
+    const err = openError(file);
+    expect(err.message).toMatch(new RegExp(`schema version ${latestSchemaVersion + 5}, newer than this Lamina understands \\(${latestSchemaVersion}\\)`));
+    expect(err.location.file).toBe(file);
   });
 
   it('refuses a file that is not a database with a clear error, leaving its bytes as they were', () => {
     const file = join(dir, 'lamina.db');
     const bytes = Buffer.from('these are my notes, not a database\n'.repeat(200));
     writeFileSync(file, bytes);
-    let err: unknown;
-    try {
-      openDatabase(file);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(LaminaError);
-    expect((err as LaminaError).kind).toBe('input');
-    expect((err as LaminaError).message).toBe(
+    const err = openError(file);
+    expect(err.kind).toBe('input');
+    expect(err.message).toBe(
       `${file}: is not a readable Lamina database (file is not a database); it was left untouched. Move it aside to start this workspace afresh, or open another workspace.`,
     );
-    expect((err as LaminaError).location.file).toBe(file);
+    expect(err.location.file).toBe(file);
     expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 
