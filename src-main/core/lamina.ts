@@ -29,7 +29,7 @@ import { findSampleDataset, listSampleDatasets, type SampleDataset } from './dat
 import { previewDataset, classBalance } from './datasets/preview';
 import { listBuiltinTemplates } from './models/templates';
 import { ModelLibrary } from './models/modelLibrary';
-import type { EngineClient } from './engine/engineClient';
+import { killAfter, type EngineClient } from './engine/engineClient';
 import type { HostLauncher } from './engine/hostLauncher';
 import { RunManager, type ResolvedModel } from './training/runManager';
 import { replayRun } from './training/replay';
@@ -223,15 +223,9 @@ export class Lamina {
       backend: 'cpu',
     });
     // The editor checks as the user types: a half-written loop must not leave a host spinning.
-    const limit = this.inspectTimeoutMs;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      job.kill();
-    }, limit);
-    timer.unref();
-    const outcome = await job.outcome.finally(() => clearTimeout(timer));
-    if (timedOut) return { ok: false, summary: null, error: { message: `the model check did not finish within ${limit / 1000} s and was stopped (does createModel loop forever?)` } };
+    const deadline = killAfter(job, this.inspectTimeoutMs);
+    const outcome = await job.outcome;
+    if (deadline.killed()) return { ok: false, summary: null, error: { message: `the model check did not finish within ${deadline.ms / 1000} s and was stopped (does createModel loop forever?)` } };
     if (outcome.kind === 'inspected') return { ok: true, summary: outcome.message.summary, error: null };
     if (outcome.kind === 'error') {
       const { message, stack, line, column } = outcome.message;

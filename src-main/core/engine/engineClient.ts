@@ -66,3 +66,18 @@ export function describeCrash(o: Extract<HostOutcome, { kind: 'crashed' }>): str
   const tail = o.stderr.trim().split('\n').slice(-5).join('\n');
   return `training host ${how} before the run finished${tail ? `\n${tail}` : ''}`;
 }
+
+/**
+ * Kill the job's host if it has not ended `ms` from now (a host stuck in user code never reads a
+ * cancel). `killed()` tells afterwards whether this deadline is what ended it.
+ */
+export function killAfter(job: HostJob, ms: number): { readonly ms: number; killed(): boolean } {
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    job.kill();
+  }, ms);
+  timer.unref();
+  job.outcome.finally(() => clearTimeout(timer)).catch(() => {});
+  return { ms, killed: () => fired };
+}

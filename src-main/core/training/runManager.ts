@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import type { DatasetMeta, MetricPoint, RunRecord } from '../domain';
 import type { CoreEvent, TrainRequest } from '../service';
 import type { EngineClient, HostJob } from '../engine/engineClient';
-import { describeCrash } from '../engine/engineClient';
+import { describeCrash, killAfter } from '../engine/engineClient';
 import type { HostToCoreMessage, StartTrainingMessage } from '../engine/protocol';
 import type { RunStore } from '../store/runStore';
 import type { MetricWriter } from '../store/metricWriter';
@@ -41,10 +41,8 @@ interface ActiveRun {
   job: HostJob;
   finished: Promise<RunRecord>;
   startedAt: number;
-  /** Kills the host if it has not stopped CANCEL_GRACE_MS after a cancel. */
-  cancelTimer?: NodeJS.Timeout;
-  /** The grace period, once a cancel had to kill the host: its exit then ends the run cancelled, not failed. */
-  killedOnCancel?: number;
+  /** Set by a cancel: kills the host if it has not stopped within the grace period. */
+  cancelDeadline?: ReturnType<typeof killAfter>;
 }
 
 /**
@@ -134,14 +132,8 @@ export class RunManager {
     const active = this.active.get(this.deps.store.requireRun(runId).id);
     if (!active) throw new LaminaError('conflict', `run ${runId} is not running`);
     active.job.cancel();
-    if (active.cancelTimer) return; // asked already: the first grace period runs on
-    const grace = this.deps.cancelGraceMs ?? CANCEL_GRACE_MS;
-    active.cancelTimer = setTimeout(() => {
-      active.killedOnCancel = grace;
-      active.job.kill();
-    }, grace);
-    active.cancelTimer.unref();
-    active.finished.finally(() => clearTimeout(active.cancelTimer)).catch(() => {});
+    // Asked already: the first grace period runs on.
+    active.cancelDeadline ??= killAfter(active.job, this.deps.cancelGraceMs ?? CANCEL_GRACE_MS);
   }
 
   /** For tests and `kill`: the host's process id of a running run. */
@@ -216,7 +208,7 @@ export class RunManager {
 
   private finish(runId: string, startedAt: number, outcome: Awaited<HostJob['outcome']>): RunRecord {
     const { store, metrics } = this.deps;
-    const killedAfterMs = this.active.get(runId)?.killedOnCancel;
+    const deadline = this.active.get(runId)?.cancelDeadline;
     const endedAt = new Date();
     const timing = { endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - startedAt };
     if (outcome.kind === 'done') {
@@ -242,9 +234,9 @@ export class RunManager {
         error = outcome.message.message;
         stack = outcome.message.stack ?? null;
         store.setTags(runId, { failure: outcome.message.reason });
-      } else if (outcome.kind === 'crashed' && killedAfterMs !== undefined) {
+      } else if (outcome.kind === 'crashed' && deadline?.killed()) {
         // Not a failure: the user asked it to stop, and it would not.
-        store.updateRun(runId, { status: 'cancelled', error: `the training host did not stop within ${killedAfterMs / 1000} s of the cancel and was killed`, ...timing });
+        store.updateRun(runId, { status: 'cancelled', error: `the training host did not stop within ${deadline.ms / 1000} s of the cancel and was killed`, ...timing });
         return this.finished(runId);
       } else if (outcome.kind === 'crashed') {
         error = describeCrash(outcome);

@@ -6,17 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, latestSchemaVersion, openDatabase, schemaVersion } from '../../../src-main/core/store/database';
 import { migrations, type Migration } from '../../../src-main/core/store/migrations';
 import { LaminaError } from '../../../src-main/core/util/errors';
+import { thrownBy } from '../../helpers/thrown';
 
-/** The LaminaError that opening `file` raises. */
-function openError(file: string): LaminaError {
-  try {
-    openDatabase(file);
-  } catch (e) {
-    expect(e).toBeInstanceOf(LaminaError);
-    return e as LaminaError;
-  }
-  throw new Error(`expected opening ${file} to fail`);
-}
+const openError = (file: string) => thrownBy(() => openDatabase(file), LaminaError);
 
 let dir: string;
 beforeEach(() => {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPluginManifest } from '../../../src-main/core/plugins/manifest';
 import { LaminaError } from '../../../src-main/core/util/errors';
+import { thrownBy } from '../../helpers/thrown';
 
 const fixtures = resolve(__dirname, '../../fixtures/plugins');
 
@@ -14,15 +15,7 @@ function pluginDir(pkg: unknown, files: Record<string, string> = {}): string {
   return dir;
 }
 
-function failure(dir: string): LaminaError {
-  try {
-    readPluginManifest(dir);
-  } catch (e) {
-    expect(e).toBeInstanceOf(LaminaError);
-    return e as LaminaError;
-  }
-  throw new Error('expected the manifest to be refused');
-}
+const failure = (dir: string) => thrownBy(() => readPluginManifest(dir), LaminaError);
 
 describe('plugin manifest', () => {
   it('reads a valid manifest with defaults filled in', () => {
