@@ -35,6 +35,17 @@ export default tseslint.config(
     },
   },
   {
+    // First-party plugins are written as a third party writes one: only against @lamina/plugin-sdk.
+    files: ['plugins/**/*.ts', 'plugins/**/*.mjs', 'plugins/**/*.js'],
+    ignores: ['plugins/sdk/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src-main', '**/src-main/**', '**/src-renderer/**', '**/plugins/sdk/**'], message: 'Plugins use only the public SDK: import from @lamina/plugin-sdk.' }] },
+      ],
+    },
+  },
+  {
     // Playwright fixtures are destructured even when a test needs none: test('…', async ({}, info) => …).
     files: ['test/e2e/**/*.ts', 'test/e2e-electron/**/*.ts'],
     rules: { 'no-empty-pattern': 'off' },

@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const sdk = fileURLToPath(new URL('./plugins/sdk/src/', import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // First-party plugins import the SDK by its package name, exactly as third parties do.
+    alias: [
+      { find: /^@lamina\/plugin-sdk$/, replacement: `${sdk}index.ts` },
+      { find: /^@lamina\/plugin-sdk\/(.*)$/, replacement: `${sdk}$1.ts` },
+    ],
+  },
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'plugins/**/test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/e2e/**'],
