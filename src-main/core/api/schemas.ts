@@ -77,6 +77,8 @@ export const templateInfoSchema = z.object({
   description: z.string(),
   origin: z.string(),
   source: z.string(),
+  /** Training settings the template suggests; the Train form shows them and a run uses them unless it sets its own. */
+  defaults: z.looseObject({ epochs: z.number().optional(), batchSize: z.number().optional() }).optional(),
 });
 
 export const modelSummarySchema = z.object({

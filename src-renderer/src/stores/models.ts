@@ -17,6 +17,9 @@ export interface OpenDocument {
   saved: string;
 }
 
+/** The Train form's reference to the document open in the editor (see TrainForm.model). */
+export const editorModelRef = (d: Pick<OpenDocument, 'kind' | 'key'>) => `editor:${d.kind}:${d.key}`;
+
 export const useModelsStore = defineStore('models', () => {
   const templates = ref<TemplateInfo[]>([]);
   const saved = ref<{ name: string; updatedAt: string }[]>([]);

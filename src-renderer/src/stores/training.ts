@@ -3,18 +3,23 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
 import { call } from '../api/client';
 import type { ApiEvent, ApiInput, ApiOutput } from '../../../src-main/core/api/contract';
+import type { ChartPoint } from '../charts/metricChart';
 
 export type RunRecord = ApiOutput<'runs.start'>;
 type Config = NonNullable<ApiInput<'runs.start'>['config']>;
 
 export interface TrainForm {
   dataset: string | null;
-  /** `template:<id>` or `model:<name>`. */
+  /**
+   * `template:<id>`, `model:<name>`, or `editor:<kind>:<key>`: the document open in the model
+   * editor exactly as shown there, unsaved edits included.
+   */
   model: string | null;
   optimizer: Config['optimizer'];
   learningRate: number | null;
-  epochs: number;
-  batchSize: number;
+  /** null: the model's own default (a template's `meta.defaults`), shown as the placeholder. */
+  epochs: number | null;
+  batchSize: number | null;
   seed: number;
   earlyStoppingPatience: number;
   backend: Config['backend'];
@@ -32,8 +37,8 @@ export interface LiveProgress {
   etaMs: number | null;
 }
 
-/** Series keyed by metric: x is the epoch for epoch metrics, the global step for `batch/*`. */
-export type Series = Record<string, [number, number][]>;
+/** Series keyed by metric, as recorded (step, epoch, time, value): the chart picks the x-axis. */
+export type Series = Record<string, ChartPoint[]>;
 
 export const isBatchKey = (k: string) => /^batch\//.test(k);
 
@@ -43,8 +48,8 @@ export const useTrainingStore = defineStore('training', () => {
     model: null,
     optimizer: null,
     learningRate: null,
-    epochs: 20,
-    batchSize: 32,
+    epochs: null,
+    batchSize: null,
     seed: 42,
     earlyStoppingPatience: 0,
     backend: null,
@@ -90,8 +95,8 @@ export const useTrainingStore = defineStore('training', () => {
         modelName,
         experiment: form.experiment.trim() || undefined,
         config: {
-          epochs: form.epochs,
-          batchSize: form.batchSize,
+          ...(form.epochs !== null ? { epochs: form.epochs } : {}),
+          ...(form.batchSize !== null ? { batchSize: form.batchSize } : {}),
           seed: form.seed,
           optimizer: form.optimizer,
           learningRate: form.learningRate,
@@ -118,9 +123,9 @@ export const useTrainingStore = defineStore('training', () => {
     if (run.value) await call('runs.cancel', { runId: run.value.id });
   }
 
-  function push(key: string, x: number, y: number) {
+  function push(key: string, p: ChartPoint) {
     const s = series.value;
-    (s[key] ??= []).push([x, y]);
+    (s[key] ??= []).push(p);
   }
 
   /** Live events for the current run (routed here by main.ts). Returns true when it was ours. */
@@ -144,9 +149,9 @@ export const useTrainingStore = defineStore('training', () => {
         batchesPerEpoch.value = e.batches;
         break;
       case 'run.metrics':
-        // Batch metrics keep their global step (x = step / batches per epoch, computed when
-        // drawn: the first points can arrive before the first progress event says `batches`).
-        for (const p of e.points) push(p.key, isBatchKey(p.key) ? p.step : (p.epoch ?? p.step), p.value);
+        // Points keep step, epoch and time: the chart computes its x (per-batch points land on
+        // the epoch axis as step / batches per epoch, known only once progress says `batches`).
+        for (const p of e.points) push(p.key, { step: p.step, epoch: p.epoch, time: p.time, value: p.value });
         triggerRef(series);
         break;
       case 'run.finished':
