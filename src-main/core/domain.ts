@@ -159,3 +159,31 @@ export interface ClassificationReport {
   accuracy: number;
   macroF1: number;
 }
+
+/** Where a running run is, as its owner last wrote it (any Lamina process on the workspace can read it). */
+export interface RunProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  /** Estimated time left, null until it can be estimated. */
+  etaMs: number | null;
+  /** ms since the epoch when the owner wrote it. */
+  updatedAt: number;
+}
+
+/** A run that is running now, whoever started it (this window, another tab, the CLI, a worker). */
+export interface ActiveRun {
+  id: string;
+  name: string | null;
+  experiment: string;
+  modelName: string;
+  datasetId: string;
+  startedAt: string | null;
+  backend: BackendName | null;
+  progress: RunProgress | null;
+  /** Started by this process (its events stream here) or by another one (polled). */
+  local: boolean;
+  cancelRequested: boolean;
+}

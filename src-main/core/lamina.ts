@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetMeta, MetricPoint, RunRecord } from './domain';
+import type { ActiveRun, DatasetMeta, MetricPoint, RunRecord } from './domain';
 import type {
   CoreEvent,
   DatasetPreview,
@@ -278,6 +278,12 @@ export class Lamina {
 
   cancelRun(runId: string): void {
     this.runs.cancel(runId);
+  }
+
+  /** Every run running now in this workspace, whoever started it, with its latest progress. */
+  activeRuns(): ActiveRun[] {
+    const here = new Set(this.runs.runningIds());
+    return this.store.listActiveRuns().map((r) => ({ ...r, local: here.has(r.id) }));
   }
 
   /** Process id of a running run's training host (undefined when not running here). */

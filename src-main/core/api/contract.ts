@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import {
+  activeRunSchema,
   classBalanceSchema,
   coreEventSchema,
   datasetMetaSchema,
@@ -135,6 +136,8 @@ export const apiContract = {
     output: runRecordSchema,
   },
   'runs.cancel': { input: z.object({ runId: refSchema }), output: ok },
+  /** Runs running now in the workspace, whoever started them (this window, another tab, the CLI, a worker). */
+  'runs.active': { input: z.object({}), output: z.array(activeRunSchema) },
   'runs.replay': {
     input: z.object({ runId: refSchema, tolerance: z.number().min(0).optional() }),
     output: replayResultSchema,

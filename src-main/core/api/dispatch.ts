@@ -18,7 +18,7 @@ import type {
   TemplateInfo,
   TrainRequest,
 } from '../service';
-import type { DatasetMeta, MetricPoint, RunRecord } from '../domain';
+import type { ActiveRun, DatasetMeta, MetricPoint, RunRecord } from '../domain';
 import type { PluginInfo } from '../plugins/registry';
 import type { SampleDataset } from '../datasets/samples';
 import {
@@ -55,6 +55,7 @@ export interface ApiCore {
   deleteModel(name: string): void;
   startRun(req: TrainRequest): Promise<RunRecord>;
   cancelRun(runId: string): void;
+  activeRuns(): ActiveRun[];
   replayRun(runId: string, opts?: { tolerance?: number }): Promise<ReplayResult>;
   listExperiments(): { id: number; name: string; runs: number }[];
   listRuns(q: RunListQuery): { total: number; items: RunListItem[] };
@@ -150,6 +151,7 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
 
   'runs.start': (core, input) => core.startRun(input as TrainRequest),
   'runs.cancel': (core, { runId }) => (core.cancelRun(runId), OK),
+  'runs.active': (core) => core.activeRuns(),
   'runs.replay': (core, { runId, tolerance }) => core.replayRun(runId, tolerance === undefined ? {} : { tolerance }),
 
   'experiments.list': (core) => core.listExperiments(),

@@ -286,3 +286,26 @@ export const coreEventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type ApiEvent = z.infer<typeof coreEventSchema>;
+
+export const runProgressSchema = z.object({
+  epoch: z.number(),
+  epochs: z.number(),
+  batch: z.number(),
+  batches: z.number(),
+  loss: z.number().nullable(),
+  etaMs: z.number().nullable(),
+  updatedAt: z.number(),
+});
+
+export const activeRunSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  experiment: z.string(),
+  modelName: z.string(),
+  datasetId: z.string(),
+  startedAt: z.string().nullable(),
+  backend: backendSchema.nullable(),
+  progress: runProgressSchema.nullable(),
+  local: z.boolean(),
+  cancelRequested: z.boolean(),
+});

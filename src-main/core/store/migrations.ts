@@ -135,7 +135,20 @@ CREATE TABLE plugins (
 );
 `;
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: v1 }];
+/**
+ * Live state every Lamina process sharing the workspace can read: a running run's latest progress
+ * (written by its owner about once a second) and a cancel asked for by another process (the owner
+ * polls for it and stops its host, so a run started by the CLI can be cancelled from the lab).
+ */
+const runControl = `
+ALTER TABLE runs ADD COLUMN progress TEXT;             -- JSON RunProgress while running
+ALTER TABLE runs ADD COLUMN cancel_requested_at TEXT;
+`;
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: v1 },
+  { version: 2, name: 'run progress and cross-process cancel', sql: runControl },
+];
 
 /** The schema version this code writes. */
 export const latestSchemaVersion = migrations[migrations.length - 1].version;

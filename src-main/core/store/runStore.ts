@@ -5,7 +5,7 @@
  * Metric points are written by MetricWriter and read by MetricQueries.
  */
 import type { Statement } from 'better-sqlite3';
-import type { ArtifactRecord, ClassificationReport, DatasetMeta, RunRecord, RunStatus } from '../domain';
+import type { ActiveRun, ArtifactRecord, ClassificationReport, DatasetMeta, RunProgress, RunRecord, RunStatus } from '../domain';
 import type { RunListItem, RunListQuery } from '../service';
 import { LaminaError, notFound, inputError } from '../util/errors';
 import type { Database } from './database';
@@ -287,6 +287,39 @@ export class RunStore {
     }
     if (required) throw notFound(`no run matches "${idOrPrefix}"`);
     return null;
+  }
+
+  /** The owner's latest progress for a running run (about once a second; see RunManager). */
+  setRunProgress(id: string, progress: RunProgress | null): void {
+    this.stmt(`UPDATE runs SET progress = ? WHERE id = ?`).run(progress ? JSON.stringify(progress) : null, id);
+  }
+
+  /** Asks the run's owner (maybe another process) to cancel it; false when it is not running. */
+  requestCancel(id: string): boolean {
+    return (
+      this.stmt(`UPDATE runs SET cancel_requested_at = COALESCE(cancel_requested_at, ?) WHERE id = ? AND status IN ('running', 'queued')`).run(new Date().toISOString(), id)
+        .changes > 0
+    );
+  }
+
+  /** Of these runs, the ones someone asked to cancel. */
+  cancelRequested(ids: string[]): string[] {
+    if (ids.length === 0) return [];
+    return this.stmt(`SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND id IN (SELECT value FROM json_each(?))`)
+      .pluck()
+      .all(JSON.stringify(ids)) as string[];
+  }
+
+  /** Runs running or queued now, newest first, with their progress. */
+  listActiveRuns(): Omit<ActiveRun, 'local'>[] {
+    const rows = this.stmt(
+      `SELECT r.id, r.name, e.name AS experiment, r.model_name AS modelName, r.dataset_id AS datasetId, r.started_at AS startedAt,
+              r.backend, r.progress, r.cancel_requested_at AS cancelRequestedAt
+         FROM runs r JOIN experiments e ON e.id = r.experiment_id
+        WHERE r.status IN ('running', 'queued')
+        ORDER BY r.created_at DESC, r.id`,
+    ).all() as (Omit<ActiveRun, 'local' | 'progress' | 'cancelRequested'> & { progress: string | null; cancelRequestedAt: string | null })[];
+    return rows.map(({ progress, cancelRequestedAt, ...r }) => ({ ...r, progress: progress ? (JSON.parse(progress) as RunProgress) : null, cancelRequested: cancelRequestedAt !== null }));
   }
 
   getRunProcessIds(id: string): { ownerPid: number | null; hostPid: number | null } | null {

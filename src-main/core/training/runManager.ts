@@ -39,6 +39,10 @@ export interface RunManagerDeps {
 
 interface ActiveRun {
   job: HostJob;
+  /** When the progress column was last written (writes are throttled to about one a second). */
+  progressWrittenAt?: number;
+  /** The first progress report (time, batches done): the ETA's rate is measured from here. */
+  firstProgress?: { at: number; done: number };
   finished: Promise<RunRecord>;
   startedAt: number;
   /** Set by a cancel: kills the host if it has not stopped within the grace period. */
@@ -53,10 +57,35 @@ export const CANCEL_GRACE_MS = 10_000;
 
 export const DEFAULT_EXPERIMENT = 'Default';
 
+/** How often an owner writes a run's progress for other processes, and looks for cancels they asked for. */
+export const RUN_CONTROL_INTERVAL_MS = 1000;
+
 export class RunManager {
   private readonly active = new Map<string, ActiveRun>();
+  private controlTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly deps: RunManagerDeps) {}
+
+  /** While runs are active: honour cancels that other Lamina processes asked for through the store. */
+  private watchCancelRequests(): void {
+    if (this.controlTimer) return;
+    this.controlTimer = setInterval(() => {
+      if (this.active.size === 0) {
+        clearInterval(this.controlTimer!);
+        this.controlTimer = null;
+        return;
+      }
+      try {
+        for (const id of this.deps.store.cancelRequested([...this.active.keys()])) {
+          const a = this.active.get(id);
+          if (a && !a.cancelDeadline) this.cancel(id);
+        }
+      } catch {
+        /* a busy or closing database: try again next tick */
+      }
+    }, RUN_CONTROL_INTERVAL_MS);
+    this.controlTimer.unref?.();
+  }
 
   /** Creates the run and starts its host; resolves before training ends. */
   async start(req: TrainRequest, extra: { replayOf?: string; parentRunId?: string } = {}): Promise<RunRecord> {
@@ -117,6 +146,7 @@ export class RunManager {
     const finished = job.outcome.then((outcome) => this.finish(id, startedAt, outcome));
     this.active.set(id, { job, finished, startedAt });
     finished.finally(() => this.active.delete(id)).catch(() => {});
+    this.watchCancelRequests();
     this.deps.emit({ type: 'run.started', runId: id });
     return run;
   }
@@ -128,9 +158,17 @@ export class RunManager {
     return this.deps.store.requireRun(runId);
   }
 
+  /**
+   * Cancels a run. One this process started stops here; one that another Lamina process owns
+   * (the CLI, another app window's core, a worker) is asked through the store, and its owner stops it.
+   */
   cancel(runId: string): void {
-    const active = this.active.get(this.deps.store.requireRun(runId).id);
-    if (!active) throw new LaminaError('conflict', `run ${runId} is not running`);
+    const run = this.deps.store.requireRun(runId);
+    const active = this.active.get(run.id);
+    if (!active) {
+      if (this.deps.store.requestCancel(run.id)) return;
+      throw new LaminaError('conflict', `run ${runId} is not running`);
+    }
     active.job.cancel();
     // Asked already: the first grace period runs on.
     active.cancelDeadline ??= killAfter(active.job, this.deps.cancelGraceMs ?? CANCEL_GRACE_MS);
@@ -176,9 +214,14 @@ export class RunManager {
       case 'progress': {
         const total = m.epochs * m.batches;
         const done = (m.epoch - 1) * m.batches + m.batch;
-        const elapsed = Date.now() - startedAt;
-        const etaMs = done > 0 && total > done ? Math.round((elapsed / done) * (total - done)) : done >= total ? 0 : null;
+        const etaMs = this.eta(runId, done, total);
         emit({ type: 'run.progress', runId, epoch: m.epoch, epochs: m.epochs, batch: m.batch, batches: m.batches, loss: m.loss, etaMs });
+        const a = this.active.get(runId);
+        const now = Date.now();
+        if (a && (a.progressWrittenAt === undefined || now - a.progressWrittenAt >= RUN_CONTROL_INTERVAL_MS || done >= total)) {
+          a.progressWrittenAt = now;
+          store.setRunProgress(runId, { epoch: m.epoch, epochs: m.epochs, batch: m.batch, batches: m.batches, loss: m.loss, etaMs, updatedAt: now });
+        }
         break;
       }
       case 'artifact':
@@ -187,6 +230,25 @@ export class RunManager {
       default:
         break;
     }
+  }
+
+  /**
+   * Time left at the rate measured since the first batch reported: the host's start (loading
+   * TensorFlow.js, the dataset, building the model) is not a per-batch cost, so counting it made a
+   * one-minute run start at "18 min left". Unknown until a second report gives a rate.
+   */
+  private eta(runId: string, done: number, total: number): number | null {
+    if (done >= total) return 0;
+    const a = this.active.get(runId);
+    if (!a) return null;
+    const now = Date.now();
+    if (!a.firstProgress) {
+      a.firstProgress = { at: now, done };
+      return null;
+    }
+    const batches = done - a.firstProgress.done;
+    const ms = now - a.firstProgress.at;
+    return batches > 0 && ms > 0 ? Math.round((ms / batches) * (total - done)) : null;
   }
 
   private recordArtifact(runId: string, artifactsDir: string, path: string, kind: string): void {

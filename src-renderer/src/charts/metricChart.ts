@@ -132,7 +132,7 @@ export function lineChartOption(lines: ChartLine[], settings: ChartSettings, opt
       name: line.name,
       z: 2,
       itemStyle: { color: colour },
-      lineStyle: { width: batch ? 1.2 : 2, color: colour, type: dashed ? 'dashed' : 'solid', opacity: batch ? 0.8 : 1 },
+      lineStyle: { width: batch ? 1 : 2, color: colour, type: dashed ? 'dashed' : 'solid', opacity: batch ? 0.55 : 1 },
       data: xs.map((x, i) => [x, shown[i]]),
     });
   }

@@ -42,13 +42,22 @@ export const useModelsStore = defineStore('models', () => {
     const t = templates.value.find((x) => x.id === id);
     if (!t) return;
     doc.value = { kind: 'template', key: t.id, title: t.name, source: t.source, saved: t.source };
+    forgetInspection();
     scheduleInspect(0);
   }
 
   async function openModel(name: string) {
     const { source } = await call('models.read', { name });
     doc.value = { kind: 'model', key: name, title: name, source, saved: source };
+    forgetInspection();
     scheduleInspect(0);
+  }
+
+  /** Another document (or dataset): the old summary and errors describe something else now. */
+  function forgetInspection() {
+    inspectSeq++;
+    inspection.value = null;
+    inspecting.value = false;
   }
 
   function edit(source: string) {
@@ -121,5 +130,5 @@ export const useModelsStore = defineStore('models', () => {
     return name;
   }
 
-  return { templates, saved, doc, dirty, inspectDataset, inspection, inspecting, refresh, openTemplate, openModel, edit, scheduleInspect, save, rename, duplicate, remove, freeName };
+  return { templates, saved, doc, dirty, inspectDataset, inspection, inspecting, refresh, openTemplate, openModel, edit, scheduleInspect, forgetInspection, save, rename, duplicate, remove, freeName };
 });

@@ -67,6 +67,18 @@ export const useTrainingStore = defineStore('training', () => {
   const startError = ref<string | null>(null);
   const starting = ref(false);
   let pending: ApiEvent[] = [];
+  /**
+   * Charts redraw at most this often: a small model reports hundreds of batches a second, and
+   * redrawing on each kept the page too busy to answer the pointer (no tooltip, no zoom).
+   */
+  const DRAW_INTERVAL_MS = 300;
+  let drawTimer: ReturnType<typeof setTimeout> | null = null;
+  function scheduleDraw() {
+    drawTimer ??= setTimeout(() => {
+      drawTimer = null;
+      triggerRef(series);
+    }, DRAW_INTERVAL_MS);
+  }
 
   const active = computed(() => status.value === 'running' || status.value === 'queued' || starting.value);
   const percent = computed(() => {
@@ -152,9 +164,10 @@ export const useTrainingStore = defineStore('training', () => {
         // Points keep step, epoch and time: the chart computes its x (per-batch points land on
         // the epoch axis as step / batches per epoch, known only once progress says `batches`).
         for (const p of e.points) push(p.key, { step: p.step, epoch: p.epoch, time: p.time, value: p.value });
-        triggerRef(series);
+        scheduleDraw();
         break;
       case 'run.finished':
+        triggerRef(series);
         status.value = e.status;
         error.value = e.error;
         break;

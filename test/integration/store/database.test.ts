@@ -53,20 +53,20 @@ describe('openDatabase', () => {
     closeDatabase(openDatabase(file));
     const extra: Migration[] = [
       ...migrations,
-      { version: 2, name: 'add column', sql: `ALTER TABLE runs ADD COLUMN extra TEXT` },
-      { version: 3, name: 'broken', sql: `CREATE TABLE ok_table (x); CREATE TABLE broken (` },
+      { version: latestSchemaVersion + 1, name: 'add column', sql: `ALTER TABLE runs ADD COLUMN extra TEXT` },
+      { version: latestSchemaVersion + 2, name: 'broken', sql: `CREATE TABLE ok_table (x); CREATE TABLE broken (` },
     ];
     expect(() => openDatabase(file, { migrations: extra })).toThrow();
-    // v2 committed; v3 rolled back entirely (ok_table absent too).
+    // The first extra one committed; the broken one rolled back entirely (ok_table absent too).
     const raw = new BetterSqlite3(file);
-    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    expect(raw.pragma('user_version', { simple: true })).toBe(latestSchemaVersion + 1);
     expect(tables(raw)).not.toContain('ok_table');
     expect(raw.prepare(`SELECT name FROM pragma_table_info('runs') WHERE name = 'extra'`).pluck().get()).toBe('extra');
     raw.close();
-    // Fixed migration 3 applies on the next open.
-    const fixed = [...extra.slice(0, 2), { version: 3, name: 'fixed', sql: `CREATE TABLE ok_table (x)` }];
+    // The fixed migration applies on the next open.
+    const fixed = [...extra.slice(0, -1), { version: latestSchemaVersion + 2, name: 'fixed', sql: `CREATE TABLE ok_table (x)` }];
     const db = openDatabase(file, { migrations: fixed });
-    expect(schemaVersion(db)).toBe(3);
+    expect(schemaVersion(db)).toBe(latestSchemaVersion + 2);
     closeDatabase(db);
   });
 

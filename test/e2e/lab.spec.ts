@@ -1,0 +1,215 @@
+/**
+ * The lab as a practitioner uses it every day, on a workspace of its own: Train ▶ trains what the
+ * editor shows; a run started by the CLI shows up in a freshly opened page and can be cancelled
+ * there; a live chart can be hovered while points stream in; the chart toolbar (smoothing, x-axis,
+ * log scale); template defaults reach the Train form; the Models page at 1024×700.
+ */
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { startCli, collect } from '../helpers/cli';
+import { ownServer } from './support/server';
+import { pick, shot, watchConsole } from './support/page';
+
+const own = ownServer('lamina-e2e-lab-');
+
+async function api<T>(method: string, input: unknown): Promise<T> {
+  const res = await fetch(`${own.server.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${own.server.token}` },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
+  if (!body.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+  return body.value as T;
+}
+
+interface Detail {
+  run: { id: string; status: string; source: string; modelName: string; config: { epochs: number; batchSize: number } };
+}
+
+async function importIris(page: Page) {
+  await page.goto(own.server.url);
+  const rows = page.getByTestId('dataset-row');
+  if ((await rows.count()) === 0) {
+    await page.getByTestId('dataset-sample-iris').click();
+    await expect(rows).toHaveCount(1);
+  }
+}
+
+function box(l: Locator) {
+  return l.boundingBox().then((b) => {
+    if (!b) throw new Error('element has no box');
+    return b;
+  });
+}
+const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+test('Train ▶ on an edited template trains the edit, says so, and switching models asks before discarding edits', async ({ page }) => {
+  const errors = watchConsole(page);
+  await importIris(page);
+  await page.getByTestId('nav-models').click();
+  await page.locator('[data-testid="model-template"][data-id="mlp"]').click();
+  const editor = page.getByTestId('model-editor').locator('.monaco-editor');
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\n// edited before training', { delay: 5 });
+  await expect(page.getByText('unsaved')).toBeVisible();
+
+  // Opening another template asks first; "Keep editing" keeps the edit.
+  await page.locator('[data-testid="model-template"][data-id="lenet5"]').click();
+  await expect(page.getByText('Discard unsaved edits?')).toBeVisible();
+  await page.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(page.getByTestId('model-editor')).toContainText('edited before training');
+
+  await page.getByTestId('model-train').click();
+  await expect(page.getByTestId('train-unsaved')).toBeVisible();
+  await expect(page.getByTestId('train-model-select')).toContainText('unsaved edits');
+  await shot(page, '50-train-unsaved-edits');
+  await page.getByTestId('train-epochs').locator('input').fill('3');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+  const runs = await api<{ items: { id: string }[] }>('runs.list', { limit: 1 });
+  const detail = await api<Detail>('runs.detail', { runId: runs.items[0]!.id });
+  expect(detail.run.source).toContain('// edited before training');
+  expect(detail.run.modelName).toMatch(/edited/);
+  expect(errors).toEqual([]);
+});
+
+test('template defaults reach the Train form and the run', async ({ page }) => {
+  await importIris(page);
+  await page.getByTestId('nav-train').click();
+  await pick(page, page.getByTestId('train-model-select'), 'Multilayer perceptron');
+  const templates = await api<{ id: string; defaults?: { epochs?: number; batchSize?: number } }[]>('templates.list', {});
+  const mlp = templates.find((t) => t.id === 'mlp')!;
+  expect(mlp.defaults?.epochs).toBeGreaterThan(0);
+  await expect(page.getByTestId('train-epochs').locator('input')).toHaveAttribute('placeholder', `${mlp.defaults!.epochs} (model's)`);
+  await expect(page.getByTestId('train-batch-size').locator('input')).toHaveAttribute('placeholder', `${mlp.defaults!.batchSize} (model's)`);
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+  const runs = await api<{ items: { id: string }[] }>('runs.list', { limit: 1 });
+  const detail = await api<Detail>('runs.detail', { runId: runs.items[0]!.id });
+  expect(detail.run.config.epochs).toBe(mlp.defaults!.epochs);
+  expect(detail.run.config.batchSize).toBe(mlp.defaults!.batchSize);
+});
+
+test('a run started by the CLI shows up in a freshly opened page with progress and is cancelled from there', async ({ page }) => {
+  await importIris(page);
+  const cli = startCli(['train', '--dataset', 'iris', '--model', 'template:mlp', '--epochs', '20000', '--backend', 'cpu', '--seed', '3'], { workspace: own.workspace });
+  const done = collect(cli);
+  try {
+    // A fresh page (as after a reload or in a second tab): it learns about the run from the core.
+    await page.goto(own.server.url);
+    const card = page.getByTestId('active-run');
+    await expect(page.getByTestId('nav-running')).toBeVisible({ timeout: 60_000 });
+    await page.getByTestId('nav-train').click();
+    await expect(card).toHaveCount(1, { timeout: 60_000 });
+    const runId = await card.getAttribute('data-run-id');
+    expect(runId).toMatch(/^[0-9a-f]{32}$/);
+    await expect(card).toContainText(/epoch \d+\/20000/, { timeout: 60_000 });
+    await shot(page, '51-train-active-run-from-cli');
+
+    // The runs table shows it running, with its progress.
+    await page.getByTestId('nav-experiments').click();
+    await expect(page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`)).toContainText(/running \d+%/);
+    await page.getByTestId('nav-train').click();
+
+    await card.getByTestId('run-cancel').click();
+    const result = await done;
+    expect(result.code, result.stderr).not.toBeNull();
+    await expect(card).toHaveCount(0, { timeout: 30_000 });
+    await expect(page.getByTestId('nav-running')).toBeHidden();
+    const detail = await api<Detail>('runs.detail', { runId });
+    expect(detail.run.status).toBe('cancelled');
+  } finally {
+    if (cli.exitCode === null) cli.kill('SIGKILL');
+  }
+});
+
+test('a live chart can be hovered while points stream in; smoothing and the x-axis are the user’s', async ({ page }) => {
+  const errors = watchConsole(page);
+  await importIris(page);
+  await page.getByTestId('nav-train').click();
+  await pick(page, page.getByTestId('train-model-select'), 'Multilayer perceptron');
+  await page.getByTestId('train-epochs').locator('input').fill('20000');
+  await page.getByTestId('train-backend').click();
+  await page.locator('.n-base-select-option', { hasText: 'CPU (JavaScript)' }).click();
+  await page.getByTestId('train-start').click();
+  const chart = page.getByTestId('chart-loss');
+  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(20);
+
+  const b = await box(chart);
+  await page.mouse.move(b.x + b.width * 0.5, b.y + b.height * 0.55);
+  const tooltip = page.locator('.lamina-chart-tooltip').first();
+  await expect(tooltip).toBeVisible();
+  const before = Number(await chart.getAttribute('data-points'));
+  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(before + 10);
+  // Points kept arriving under the pointer and the tooltip stayed.
+  await page.mouse.move(b.x + b.width * 0.5 + 2, b.y + b.height * 0.55);
+  await expect(tooltip).toBeVisible();
+  await shot(page, '52-live-chart-tooltip');
+
+  // Smoothing and the x-axis: settings that every chart shares and a reload keeps.
+  await pick(page, page.getByTestId('chart-x-axis'), 'Relative time');
+  await page.getByTestId('chart-log').click();
+  await expect(page.getByTestId('chart-x-axis')).toContainText('Relative time');
+  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('lamina.chartSettings') ?? '{}'));
+  expect(saved).toMatchObject({ xAxis: 'relative', logScale: true });
+  await page.getByTestId('train-cancel').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
+  await pick(page, page.getByTestId('chart-x-axis'), 'Epoch');
+  await page.getByTestId('chart-log').click();
+  expect(errors).toEqual([]);
+});
+
+test('the Models page at 1024×700: a usable editor, no control over another, a fresh summary per model', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await importIris(page);
+  await page.getByTestId('nav-models').click();
+  // LeNet-5 cannot take iris's 4 features: the summary panel shows that error…
+  await page.locator('[data-testid="model-template"][data-id="lenet5"]').click();
+  await expect(page.getByTestId('model-error')).toBeVisible({ timeout: 60_000 });
+  const editor = page.getByTestId('model-editor');
+  await expect(editor).toBeVisible();
+  expect((await box(editor)).height).toBeGreaterThanOrEqual(340);
+  // Every toolbar button is inside the editor column, clear of the summary panel.
+  const inspect = await box(page.locator('.inspect'));
+  for (const button of await page.locator('.toolbar button').all()) expect(overlaps(await box(button), inspect)).toBe(false);
+  // …and opening the MLP clears it at once: no stale error under "building…", then the MLP's own summary.
+  await page.locator('[data-testid="model-template"][data-id="mlp"]').click();
+  await expect(page.getByTestId('model-error')).toHaveCount(0);
+  await expect(page.getByTestId('model-summary')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('model-summary')).toContainText(/dense/i);
+  await shot(page, '53-models-1024');
+});
+
+test('screenshots of the lab at 1440×900 and 1024×700, light and dark', async ({ page }) => {
+  await importIris(page);
+  const { items } = await api<{ items: { id: string; status: string }[] }>('runs.list', { status: 'completed', limit: 1 });
+  if (items.length === 0) {
+    const run = await api<{ id: string }>('runs.start', { dataset: 'iris', model: 'template:mlp', config: { epochs: 15, seed: 1 } });
+    await expect.poll(async () => (await api<Detail>('runs.detail', { runId: run.id })).run.status, { timeout: 120_000 }).toBe('completed');
+  }
+  for (const [w, h] of [
+    [1440, 900],
+    [1024, 700],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const dark of [false, true]) {
+      await page.evaluate((d) => localStorage.setItem('lamina.theme', d ? 'dark' : 'light'), dark);
+      await page.reload();
+      await expect(page.getByTestId('nav-datasets')).toBeVisible();
+      const tag = `${w}x${h}-${dark ? 'dark' : 'light'}`;
+      for (const view of ['train', 'models', 'experiments'] as const) {
+        await page.getByTestId(`nav-${view}`).click();
+        if (view === 'models') await page.locator('[data-testid="model-template"][data-id="mlp"]').click();
+        if (view === 'experiments') {
+          await page.getByTestId('run-row').first().click();
+          await page.locator('.n-tabs-tab', { hasText: 'Curves' }).click();
+        }
+        await page.waitForTimeout(400);
+        await shot(page, `55-lab-${view}-${tag}`);
+        if (view === 'experiments') await page.keyboard.press('Escape');
+      }
+    }
+  }
+});
