@@ -182,6 +182,53 @@ test('the Models page at 1024×700: a usable editor, no control over another, a 
   await shot(page, '53-models-1024');
 });
 
+test('runs table: varying params get columns, a column picker, and grouping with mean ± std over seeds', async ({ page }) => {
+  await importIris(page);
+  const started: string[] = [];
+  for (const [hidden, seed] of [
+    ['8', 1],
+    ['8', 2],
+    ['24', 1],
+    ['24', 2],
+  ] as const) {
+    const r = await api<{ id: string }>('runs.start', { dataset: 'iris', model: 'template:mlp', experiment: 'grouping', config: { epochs: 4, seed, params: { hidden } } });
+    started.push(r.id);
+  }
+  for (const id of started) await expect.poll(async () => (await api<Detail>('runs.detail', { runId: id })).run.status, { timeout: 120_000 }).toBe('completed');
+
+  await page.goto(own.server.url);
+  await page.getByTestId('nav-experiments').click();
+  await pick(page, page.getByTestId('runs-experiment'), 'grouping');
+  const table = page.getByTestId('runs-table');
+  await expect(page.getByTestId('run-row')).toHaveCount(4);
+  // `hidden` and `seed` vary across these runs, so they have columns; the dataset does not.
+  await expect(table.locator('th', { hasText: /^hidden$/ })).toBeVisible();
+  await expect(table.locator('th', { hasText: /^dataset$/ })).toHaveCount(0);
+
+  // Column picker: hide a metric column, show a constant param.
+  await page.getByTestId('column-picker').click();
+  await page.locator('[data-testid="column-toggle"][data-key="metrics.test_accuracy"]').click();
+  await page.locator('[data-testid="column-toggle"][data-key="params.dataset"]').click();
+  await page.getByTestId('column-picker').click();
+  await expect(table.locator('th', { hasText: /^test_accuracy$/ })).toHaveCount(0);
+  await expect(table.locator('th', { hasText: /^dataset$/ })).toBeVisible();
+  await page.getByTestId('column-picker').click();
+  await page.locator('[data-testid="column-toggle"][data-key="metrics.test_accuracy"]').click();
+  await page.getByTestId('column-picker').click();
+  await expect(table.locator('th', { hasText: /^test_accuracy$/ })).toBeVisible();
+
+  // Group by the hidden sizes: two groups of two seeds, metrics as mean ± std.
+  await pick(page, page.getByTestId('runs-group-by'), 'Param: hidden');
+  const groups = page.getByTestId('run-group');
+  await expect(groups).toHaveCount(2);
+  await expect(groups.first()).toHaveText(/hidden = (8|24)/);
+  await expect(page.getByTestId('run-group-count').first()).toHaveText('2 runs');
+  await expect(table.locator('tbody')).toContainText('±');
+  await shot(page, '54-runs-grouped');
+  await pick(page, page.getByTestId('runs-group-by'), 'No grouping');
+  await expect(page.getByTestId('run-row')).toHaveCount(4);
+});
+
 test('screenshots of the lab at 1440×900 and 1024×700, light and dark', async ({ page }) => {
   await importIris(page);
   const { items } = await api<{ items: { id: string; status: string }[] }>('runs.list', { status: 'completed', limit: 1 });

@@ -1,6 +1,6 @@
 /** Experiments: a server-side paged, sorted and filtered view of the runs table. */
 import { defineStore } from 'pinia';
-import { computed, nextTick, reactive, ref, shallowRef } from 'vue';
+import { computed, nextTick, reactive, ref, shallowRef, watch } from 'vue';
 import { call } from '../api/client';
 import type { ApiInput, ApiOutput } from '../../../src-main/core/api/contract';
 
@@ -33,16 +33,37 @@ export const useRunsStore = defineStore('runs', () => {
    * as the same array while the keys stay the same: the table's column definitions (and so
    * its header and cell renderers) are then not rebuilt on every filter or page.
    */
-  const metricKeys = stableKeys(() => {
+  const allMetricKeys = stableKeys(() => {
     const keys = new Set<string>();
     for (const r of items.value) for (const k of Object.keys(r.metrics)) if (!k.startsWith('batch/')) keys.add(k);
-    return [...keys].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).slice(0, 8);
+    return [...keys].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   });
-  const paramKeys = stableKeys(() => {
+  const allParamKeys = stableKeys(() => {
     const keys = new Set<string>();
     for (const r of items.value) for (const k of Object.keys(r.params)) keys.add(k);
-    return [...keys].sort().slice(0, 6);
+    return [...keys].sort();
   });
+  /** Params whose value differs between the shown runs: the ones worth a column (W&B does the same). */
+  const varyingParamKeys = stableKeys(() =>
+    allParamKeys.value.filter((k) => new Set(items.value.map((r) => r.params[k] ?? '')).size > 1),
+  );
+
+  /** The user's column choices (key → shown), kept across reloads; unset keys follow the defaults. */
+  const columnChoice = ref<Record<string, boolean>>(loadColumnChoice());
+  watch(columnChoice, (c) => localStorage.setItem(COLUMNS_KEY, JSON.stringify(c)), { deep: true });
+  const metricShownByDefault = (k: string) => allMetricKeys.value.indexOf(k) < 8;
+  const paramShownByDefault = (k: string) => varyingParamKeys.value.indexOf(k) >= 0 && varyingParamKeys.value.indexOf(k) < 6;
+  const metricKeys = stableKeys(() => allMetricKeys.value.filter((k) => columnChoice.value[`metrics.${k}`] ?? metricShownByDefault(k)));
+  const paramKeys = stableKeys(() => allParamKeys.value.filter((k) => columnChoice.value[`params.${k}`] ?? paramShownByDefault(k)));
+  function setColumnShown(key: string, shown: boolean) {
+    columnChoice.value = { ...columnChoice.value, [key]: shown };
+  }
+  function resetColumns() {
+    columnChoice.value = {};
+  }
+
+  /** Group the page's runs: by experiment, model, or a param (`params.<key>`); null = a flat list. */
+  const groupBy = ref<string | null>(null);
 
   async function fetch() {
     const mySeq = ++seq;
@@ -84,8 +105,40 @@ export const useRunsStore = defineStore('runs', () => {
     await Promise.all([fetch(), refreshExperiments()]);
   }
 
-  return { query, items, total, loading, error, lastFetchMs, lastRenderMs, experiments, selected, metricKeys, paramKeys, fetch, refreshExperiments, removeSelected };
+  return {
+    query,
+    items,
+    total,
+    loading,
+    error,
+    lastFetchMs,
+    lastRenderMs,
+    experiments,
+    selected,
+    metricKeys,
+    paramKeys,
+    allMetricKeys,
+    allParamKeys,
+    varyingParamKeys,
+    columnChoice,
+    setColumnShown,
+    resetColumns,
+    groupBy,
+    fetch,
+    refreshExperiments,
+    removeSelected,
+  };
 });
+
+const COLUMNS_KEY = 'lamina.runColumns';
+function loadColumnChoice(): Record<string, boolean> {
+  try {
+    const v = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? '{}') as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, boolean>) : {};
+  } catch {
+    return {};
+  }
+}
 
 /** A computed list that keeps its previous array when the new one has the same entries. */
 function stableKeys(get: () => string[]) {
