@@ -229,7 +229,27 @@ test('runs table: varying params get columns, a column picker, and grouping with
   await expect(page.getByTestId('run-row')).toHaveCount(4);
 });
 
+test('the shortcuts sheet opens with ?, and the backend is said in plain words', async ({ page }) => {
+  await importIris(page);
+  await page.locator('body').press('?');
+  await expect(page.getByTestId('shortcuts-sheet')).toBeVisible();
+  await expect(page.getByTestId('shortcuts-sheet')).toContainText('Ctrl/⌘ + Enter');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('shortcuts-sheet')).toBeHidden();
+  await expect(page.locator('[aria-current="page"]')).toHaveAttribute('data-testid', 'nav-datasets');
+  await page.getByTestId('nav-train').click();
+  await pick(page, page.getByTestId('train-model-select'), 'Multilayer perceptron');
+  await page.getByTestId('train-epochs').locator('input').fill('2');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+  const line = page.getByTestId('train-backend-line');
+  await expect(line).toHaveText(/^Training with (WebAssembly on the CPU|plain JavaScript on the CPU|native TensorFlow)/);
+  // The raw reason is one hover away.
+  expect(await line.getAttribute('title')).toMatch(/\w/);
+});
+
 test('screenshots of the lab at 1440×900 and 1024×700, light and dark', async ({ page }) => {
+  test.setTimeout(600_000);
   await importIris(page);
   const { items } = await api<{ items: { id: string; status: string }[] }>('runs.list', { status: 'completed', limit: 1 });
   if (items.length === 0) {
@@ -255,6 +275,13 @@ test('screenshots of the lab at 1440×900 and 1024×700, light and dark', async 
         }
         await page.waitForTimeout(400);
         await shot(page, `55-lab-${view}-${tag}`);
+        if (view === 'experiments') {
+          await page.locator('.n-tabs-tab', { hasText: 'Evaluation' }).click();
+          await page.getByTestId('confusion-normalise').click();
+          await expect(page.getByTestId('confusion-normalise')).toHaveAttribute('aria-checked', 'true');
+          await page.waitForTimeout(300);
+          await shot(page, `55-lab-confusion-${tag}`);
+        }
         if (view === 'experiments') await page.keyboard.press('Escape');
       }
     }
