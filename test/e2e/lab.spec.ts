@@ -5,6 +5,7 @@
  * log scale); template defaults reach the Train form; the Models page at 1024×700.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { startCli, collect } from '../helpers/cli';
 import { ownServer } from './support/server';
 import { pick, shot, watchConsole } from './support/page';
@@ -227,6 +228,14 @@ test('runs table: varying params get columns, a column picker, and grouping with
   await shot(page, '54-runs-grouped');
   await pick(page, page.getByTestId('runs-group-by'), 'No grouping');
   await expect(page.getByTestId('run-row')).toHaveCount(4);
+
+  // Bulk export: the four runs in one CSV, one header, every row tagged with its run.
+  await page.getByTestId('runs-table').locator('thead .n-checkbox').click();
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(file.suggestedFilename()).toBe('runs-4.csv');
+  const csv = readFileSync(await file.path(), 'utf8').trim().split('\n');
+  expect(csv.filter((l) => l.startsWith('run_id,'))).toHaveLength(1);
+  expect(new Set(csv.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(started));
 });
 
 test('the shortcuts sheet opens with ?, and the backend is said in plain words', async ({ page }) => {
