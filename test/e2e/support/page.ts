@@ -18,10 +18,16 @@ export function watchConsole(page: Page): string[] {
   return errors;
 }
 
-/** Pick an option of a Naive UI <n-select> by its visible label. */
+/**
+ * Pick an option of a Naive UI <n-select> by its visible label. On a loaded machine the menu can
+ * open after the first click's frame, so the open-and-click is retried until the option is chosen.
+ */
 export async function pick(page: Page, select: Locator, label: string | RegExp): Promise<void> {
-  await select.click();
-  await page.locator('.n-base-select-option', { hasText: label }).first().click();
+  const option = page.locator('.n-base-select-option', { hasText: label }).first();
+  await expect(async () => {
+    if (!(await option.isVisible())) await select.click();
+    await option.click({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
