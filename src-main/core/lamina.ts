@@ -27,6 +27,7 @@ import { MetricQueries } from './store/metricQueries';
 import { importDataset } from './datasets/importDataset';
 import { findSampleDataset, listSampleDatasets, type SampleDataset } from './datasets/samples';
 import { previewDataset, classBalance } from './datasets/preview';
+import { cleanRunName } from './runs/runNames';
 import { listBuiltinTemplates } from './models/templates';
 import { ModelLibrary } from './models/modelLibrary';
 import { killAfter, type EngineClient } from './engine/engineClient';
@@ -319,6 +320,11 @@ export class Lamina {
 
   getMetricSeries(runId: string, key: string, maxPoints = 2000): MetricPoint[] {
     return this.queries.getMetricSeries(this.store.requireRun(runId).id, key, maxPoints);
+  }
+
+  /** Renames a run (the table and detail edit names inline); the name is a label, never an id. */
+  renameRun(runId: string, name: string): void {
+    this.store.updateRun(this.store.requireRun(runId).id, { name: cleanRunName(name) });
   }
 
   setRunNotes(runId: string, notes: string): void {

@@ -45,6 +45,58 @@ function box(l: Locator) {
 const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
+// First in the file: it needs a workspace with no runs yet.
+test('a new workspace shows first steps that tick off as the user goes; runs get readable names that can be renamed inline', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto(own.server.url);
+  const steps = page.getByTestId('first-steps');
+  const step = (id: string) => page.locator(`[data-testid="first-step"][data-step="${id}"]`);
+  await expect(steps).toBeVisible();
+  await expect(step('import')).toHaveAttribute('data-done', 'false');
+  await importIris(page);
+  await expect(step('import')).toHaveAttribute('data-done', 'true');
+  await expect(steps).toContainText('1 of 4 done');
+
+  // Each open step links to its page.
+  await step('model').getByRole('button').click();
+  await page.locator('[data-testid="model-template"][data-id="mlp"]').click();
+  await expect(page.getByTestId('model-editor')).toBeVisible();
+  await page.getByTestId('nav-datasets').click();
+  await expect(step('model')).toHaveAttribute('data-done', 'true');
+
+  const { id } = await api<{ id: string }>('runs.start', { dataset: 'iris', model: 'template:mlp', config: { epochs: 2, seed: 3 } });
+  await expect.poll(async () => (await api<Detail>('runs.detail', { runId: id })).run.status, { timeout: 120_000 }).toBe('completed');
+  await page.getByTestId('nav-train').click();
+  await page.getByTestId('nav-datasets').click();
+  await expect(step('train')).toHaveAttribute('data-done', 'true');
+  await shot(page, '50-first-steps');
+
+  // The run nobody named has a readable generated name; click it to rename, Enter saves.
+  const generated = (await api<{ run: { name: string } }>('runs.detail', { runId: id })).run.name;
+  expect(generated).toMatch(/^[a-z]+-[a-z]+-\d+$/);
+  await page.getByTestId('nav-experiments').click();
+  const row = page.locator(`[data-testid="run-row"][data-run-id="${id}"]`);
+  await expect(row).toContainText(generated);
+  await row.click();
+  await page.getByTestId('run-name').click();
+  await page.getByTestId('run-name-input').locator('input').fill('baseline with 2 epochs');
+  await page.getByTestId('run-name-input').locator('input').press('Enter');
+  await expect(page.getByTestId('run-name')).toHaveText('baseline with 2 epochs');
+  await expect(row).toContainText('baseline with 2 epochs');
+  expect((await api<{ run: { name: string } }>('runs.detail', { runId: id })).run.name).toBe('baseline with 2 epochs');
+
+  // Hidden stays hidden across reloads.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('run-detail')).toBeHidden();
+  await page.getByTestId('nav-datasets').click();
+  await page.getByTestId('first-steps-hide').click();
+  await expect(steps).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('dataset-row')).toHaveCount(1);
+  await expect(steps).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
 test('Train ▶ on an edited template trains the edit, says so, and switching models asks before discarding edits', async ({ page }) => {
   const errors = watchConsole(page);
   await importIris(page);

@@ -166,6 +166,7 @@ export const apiContract = {
     input: z.object({ runId: refSchema, key: refSchema, maxPoints: z.number().int().min(2).max(100_000).optional() }),
     output: z.array(metricPointSchema),
   },
+  'runs.rename': { input: z.object({ runId: refSchema, name: z.string().max(1000) }), output: ok },
   'runs.setNotes': { input: z.object({ runId: refSchema, notes: z.string().max(100_000) }), output: ok },
   'runs.setTags': {
     input: z.object({ runId: refSchema, tags: z.record(z.string().min(1).max(200), z.string().max(2000)) }),

@@ -62,6 +62,7 @@ export interface ApiCore {
   getRunDetail(runId: string): RunDetail;
   listMetricKeys(runId: string): string[];
   getMetricSeries(runId: string, key: string, maxPoints?: number): MetricPoint[];
+  renameRun(runId: string, name: string): void;
   setRunNotes(runId: string, notes: string): void;
   setRunTags(runId: string, tags: Record<string, string>): void;
   deleteRun(runId: string): void;
@@ -159,6 +160,7 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'runs.detail': (core, { runId }) => core.getRunDetail(runId),
   'runs.metricKeys': (core, { runId }) => core.listMetricKeys(runId),
   'runs.metricSeries': (core, { runId, key, maxPoints }) => core.getMetricSeries(runId, key, maxPoints),
+  'runs.rename': (core, { runId, name }) => (core.renameRun(runId, name), OK),
   'runs.setNotes': (core, { runId, notes }) => (core.setRunNotes(runId, notes), OK),
   'runs.setTags': (core, { runId, tags }) => (core.setRunTags(runId, tags), OK),
   'runs.delete': (core, { runId }) => (core.deleteRun(runId), OK),

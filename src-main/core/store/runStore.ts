@@ -258,6 +258,11 @@ export class RunStore {
     return this.getRun(id)!;
   }
 
+  /** How many runs the workspace holds (children and replays included). */
+  countRuns(): number {
+    return (this.stmt(`SELECT count(*) AS n FROM runs`).get() as { n: number }).n;
+  }
+
   /**
    * A run by full id or by a unique id prefix (like git). Null when nothing matches;
    * an ambiguous prefix is an input error listing the candidates.

@@ -18,6 +18,7 @@ import { runArtifactsDir } from '../workspace/workspace';
 import { sha256 } from '../util/hash';
 import { LaminaError, notFound } from '../util/errors';
 import { configAsParams, resolveTrainConfig } from './trainConfig';
+import { readableRunName } from '../runs/runNames';
 
 export interface ResolvedModel {
   name: string;
@@ -102,7 +103,7 @@ export class RunManager {
     const run = store.createRun({
       id,
       experiment,
-      name: req.runName ?? null,
+      name: req.runName ?? readableRunName(id, store.countRuns() + 1),
       status: 'running',
       seed: config.seed,
       backend: null,
