@@ -19,7 +19,7 @@ import type {
   TemplateInfo,
   TrainRequest,
 } from './service';
-import { ensureWorkspaceFolders, workspacePaths, type WorkspacePaths } from './workspace/workspace';
+import { ensureWorkspaceFolders, runArtifactsDir, workspacePaths, type WorkspacePaths } from './workspace/workspace';
 import { openDatabase } from './store/database';
 import { RunStore } from './store/runStore';
 import { MetricWriter } from './store/metricWriter';
@@ -28,6 +28,7 @@ import { importDataset } from './datasets/importDataset';
 import { findSampleDataset, listSampleDatasets, type SampleDataset } from './datasets/samples';
 import { previewDataset, classBalance } from './datasets/preview';
 import { cleanRunName } from './runs/runNames';
+import { listArtifactFiles, readRunArtifact, type ArtifactContent } from './runs/runArtifacts';
 import { listBuiltinTemplates } from './models/templates';
 import { ModelLibrary } from './models/modelLibrary';
 import { killAfter, type EngineClient } from './engine/engineClient';
@@ -320,6 +321,18 @@ export class Lamina {
 
   getMetricSeries(runId: string, key: string, maxPoints = 2000): MetricPoint[] {
     return this.queries.getMetricSeries(this.store.requireRun(runId).id, key, maxPoints);
+  }
+
+  /** One recorded artifact's bytes (base64), for download from run detail. */
+  readRunArtifact(runId: string, path: string): ArtifactContent {
+    const run = this.store.requireRun(runId);
+    return readRunArtifact(runArtifactsDir(this.paths, run.id), this.store.listArtifacts(run.id), path);
+  }
+
+  /** The downloadable files of one recorded artifact (a folder artifact such as `model` lists its files). */
+  listRunArtifactFiles(runId: string, path: string): { path: string; bytes: number }[] {
+    const run = this.store.requireRun(runId);
+    return listArtifactFiles(runArtifactsDir(this.paths, run.id), this.store.listArtifacts(run.id), path);
   }
 
   /** Renames a run (the table and detail edit names inline); the name is a label, never an id. */

@@ -85,6 +85,16 @@ test('a new workspace shows first steps that tick off as the user goes; runs get
   await expect(row).toContainText('baseline with 2 epochs');
   expect((await api<{ run: { name: string } }>('runs.detail', { runId: id })).run.name).toBe('baseline with 2 epochs');
 
+  // Artifacts download from run detail, byte for byte.
+  await page.getByRole('tab', { name: 'Artifacts' }).click();
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="artifact-download"][data-path="evaluation.json"]').click()]);
+  expect(file.suggestedFilename()).toBe('evaluation.json');
+  expect(JSON.parse(readFileSync(await file.path(), 'utf8')).report).toHaveProperty('confusion');
+  // A folder artifact (the saved model) lists its files, each downloadable.
+  const [weights] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="artifact-download"][data-path="model/model.json"]').click()]);
+  expect(JSON.parse(readFileSync(await weights.path(), 'utf8'))).toHaveProperty('modelTopology');
+  await shot(page, '51-run-artifacts');
+
   // Hidden stays hidden across reloads.
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('run-detail')).toBeHidden();

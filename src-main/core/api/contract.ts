@@ -166,6 +166,14 @@ export const apiContract = {
     input: z.object({ runId: refSchema, key: refSchema, maxPoints: z.number().int().min(2).max(100_000).optional() }),
     output: z.array(metricPointSchema),
   },
+  'runs.artifact': {
+    input: z.object({ runId: refSchema, path: z.string().min(1).max(1000) }),
+    output: z.object({ path: z.string(), kind: z.string(), bytes: z.number(), mediaType: z.string(), base64: z.string() }),
+  },
+  'runs.artifactFiles': {
+    input: z.object({ runId: refSchema, path: z.string().min(1).max(1000) }),
+    output: z.array(z.object({ path: z.string(), bytes: z.number() })),
+  },
   'runs.rename': { input: z.object({ runId: refSchema, name: z.string().max(1000) }), output: ok },
   'runs.setNotes': { input: z.object({ runId: refSchema, notes: z.string().max(100_000) }), output: ok },
   'runs.setTags': {

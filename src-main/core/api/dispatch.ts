@@ -63,6 +63,8 @@ export interface ApiCore {
   listMetricKeys(runId: string): string[];
   getMetricSeries(runId: string, key: string, maxPoints?: number): MetricPoint[];
   renameRun(runId: string, name: string): void;
+  listRunArtifactFiles(runId: string, path: string): { path: string; bytes: number }[];
+  readRunArtifact(runId: string, path: string): { path: string; kind: string; bytes: number; mediaType: string; base64: string };
   setRunNotes(runId: string, notes: string): void;
   setRunTags(runId: string, tags: Record<string, string>): void;
   deleteRun(runId: string): void;
@@ -160,6 +162,8 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'runs.detail': (core, { runId }) => core.getRunDetail(runId),
   'runs.metricKeys': (core, { runId }) => core.listMetricKeys(runId),
   'runs.metricSeries': (core, { runId, key, maxPoints }) => core.getMetricSeries(runId, key, maxPoints),
+  'runs.artifact': (core, { runId, path }) => core.readRunArtifact(runId, path),
+  'runs.artifactFiles': (core, { runId, path }) => core.listRunArtifactFiles(runId, path),
   'runs.rename': (core, { runId, name }) => (core.renameRun(runId, name), OK),
   'runs.setNotes': (core, { runId, notes }) => (core.setRunNotes(runId, notes), OK),
   'runs.setTags': (core, { runId, tags }) => (core.setRunTags(runId, tags), OK),
