@@ -20,6 +20,7 @@ import { HostError, errorMessage } from '../hostError';
 import { loadModel } from '../modelIo';
 import { blurred, gradCam, integratedGradients, lastConvLayer, occlusion, saliency, smoothGrad } from './attribution';
 import { permutationImportance } from './permutation';
+import type * as Overlay from './overlay';
 
 export interface ExplainDeps {
   emit: (msg: HostToCoreMessage) => void;
@@ -316,7 +317,7 @@ async function writeClassMeans(
   maps: { truth: number; map: Float32Array }[],
   image: [number, number, number] | null,
   regression: boolean,
-  writeHeatmapPng: typeof import('./overlay').writeHeatmapPng,
+  writeHeatmapPng: typeof Overlay.writeHeatmapPng,
 ): Promise<ClassMeanAttribution[]> {
   if (regression || !maps.length) return [];
   const out: ClassMeanAttribution[] = [];
