@@ -129,6 +129,27 @@ describe('explaining an MLP trained on a table where only f2 and f7 carry the la
     await expect(explain(mlp, 'gradcam', {})).rejects.toThrow(/explains images/);
   });
 
+  it('reports progress and stops when cancelled, leaving no result', async () => {
+    const seen: number[] = [];
+    let stop = false;
+    const msg: ExplainJobMessage = {
+      type: 'explain', runId: 'test', modelDir: mlp.modelDir, dataset: mlp.meta, datasetFile: '', seed: 3, backend: 'cpu',
+      method: 'permutation', selection: {}, options: { repeats: 5 }, outDir: join(mlp.modelDir, '..', 'explain', 'cancelled'), dir: 'explain/cancelled', sources: null,
+    };
+    const out = await runExplain(msg, {
+      emit: (m) => {
+        if (m.type === 'explain.progress') {
+          seen.push(m.done);
+          stop = m.done >= 3;
+        }
+      },
+      cancelled: () => stop,
+      loadData: async () => mlp.data,
+    });
+    expect(out).toEqual({ type: 'explained', status: 'cancelled', result: null });
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
   it('a class that is not in the dataset is a clear error', async () => {
     await expect(explain(mlp, 'ig', { classLabel: 'maybe' })).rejects.toThrow(/no class "maybe"/);
   });
