@@ -13,6 +13,7 @@ import sharp from 'sharp';
 import { Lamina } from '../../../src-main/core/lamina';
 import { LaminaError } from '../../../src-main/core/util/errors';
 import { main } from '../../../src-main/cli/main';
+import { dispatch } from '../../../src-main/core/api/dispatch';
 import { createRng } from '../../../src-main/core/util/random';
 
 const root = mkdtempSync(join(tmpdir(), 'lamina-explain-'));
@@ -104,6 +105,21 @@ describe('explaining runs in a workspace', () => {
     lamina = Lamina.open(ws);
     const saved = lamina.listExplanations(cnnRun);
     expect(saved.map((s) => s.method)).toContain('gradcam');
+  });
+
+  it('the API contract: saved explanations and overlay images validate against their schemas; bad paths are refused', async () => {
+    const ctx = { checkOutput: true };
+    const list = await dispatch(lamina, 'runs.explanations', { runId: cnnRun }, ctx);
+    expect(list.ok).toBe(true);
+    const first = list.ok ? list.value[0] : null;
+    const img = await dispatch(lamina, 'runs.explanationImage', { runId: cnnRun, path: `${first!.dir}/${first!.samples[0].overlay}` }, ctx);
+    expect(img.ok && img.value.dataUrl.startsWith('data:image/png;base64,')).toBe(true);
+    const bad = await dispatch(lamina, 'runs.explanationImage', { runId: cnnRun, path: 'model/weights.bin' }, ctx);
+    expect(!bad.ok && bad.error.code).toBe('bad-request');
+    const wrongMethod = await dispatch(lamina, 'runs.explain', { runId: mlpRun, method: 'occlusion' }, ctx);
+    expect(!wrongMethod.ok && wrongMethod.error.code).toBe('bad-request');
+    const viaApi = await dispatch(lamina, 'runs.explain', { runId: mlpRun, method: 'ig', selection: { samples: [0, 1] } }, ctx);
+    expect(viaApi.ok && viaApi.value.samples.map((s) => s.source)).toEqual([1, 2]);
   });
 
   it('lamina explain --json prints the documented shape and writes PNGs to --out', async () => {
