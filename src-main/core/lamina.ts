@@ -43,6 +43,8 @@ import { PluginAwareEngine, NO_MODEL_MARK } from './plugins/pluginEngine';
 import { PluginHostClient } from './plugins/pluginHostClient';
 import { readPluginManifest, type PluginManifest } from './plugins/manifest';
 import { viewDocument } from './plugins/views';
+import { ExplainService, type ExplainCallOptions } from './explain/explainService';
+import type { ExplainRequest, ExplainResult } from './explain/types';
 
 export interface LaminaOptions {
   hostLauncher?: HostLauncher;
@@ -71,6 +73,7 @@ export class Lamina {
   private readonly listeners = new Set<(e: CoreEvent) => void>();
   private closed = false;
   private readonly inspectTimeoutMs: number;
+  private readonly explainer: ExplainService;
 
   private constructor(root: string, opts: LaminaOptions) {
     this.paths = workspacePaths(root);
@@ -93,6 +96,7 @@ export class Lamina {
       resolveModel: (model, name) => this.resolveModel(model, name),
       cancelGraceMs: opts.cancelGraceMs,
     });
+    this.explainer = new ExplainService({ store: this.store, paths: this.paths, launcher: opts.hostLauncher });
     // Runs left 'running' by a Lamina process that died are failed, not left hanging.
     this.store.markInterruptedRuns(isProcessAlive);
   }
@@ -363,6 +367,21 @@ export class Lamina {
 
   replayRun(runId: string, opts: { tolerance?: number } = {}): Promise<ReplayResult> {
     return replayRun({ store: this.store, queries: this.queries, runs: this.runs, paths: this.paths }, runId, opts);
+  }
+
+  // ---- explanations (explain/explainService.ts) ------------------------------------
+
+  /** Attributions for a completed run's model, computed in a host process and stored as artifacts. */
+  explainRun(runId: string, req: ExplainRequest = {}, opts: ExplainCallOptions = {}): Promise<ExplainResult> {
+    return this.explainer.explain(runId, req, opts);
+  }
+
+  listExplanations(runId: string): ExplainResult[] {
+    return this.explainer.list(runId);
+  }
+
+  explanationFile(runId: string, path: string): Buffer {
+    return this.explainer.readFile(runId, path);
   }
 
   // ---- plugins ---------------------------------------------------------------------

@@ -11,9 +11,10 @@
  * instance): do not bundle your own copy.
  */
 import type * as TF from '@tensorflow/tfjs';
+import type { ExplainViewRequests } from './explain';
 
 /** The plugin API this SDK describes. Lamina refuses plugins whose `apiVersion` range excludes the host's. */
-export const PLUGIN_API_VERSION = '1.0.0';
+export const PLUGIN_API_VERSION = '1.1.0';
 
 export type Tf = typeof TF;
 export type Task = 'classification' | 'regression';
@@ -191,8 +192,8 @@ export interface ViewContext {
   runId: string | null;
 }
 
-/** What a view can ask its host page for. */
-export interface ViewRequests {
+/** What a view can ask its host page for (explanations since 1.1.0: see explain.ts). */
+export interface ViewRequests extends ExplainViewRequests {
   getRun(args: { runId: string }): unknown;
   listMetricKeys(args: { runId: string }): string[];
   getMetricSeries(args: { runId: string; key: string; maxPoints?: number }): { step: number; value: number }[];
@@ -226,3 +227,5 @@ export interface ModelContext {
 
 /** `export default function createModel(ctx)` of a template module. */
 export type CreateModel = (ctx: ModelContext) => TF.LayersModel;
+
+export * from './explain';

@@ -29,6 +29,7 @@ import {
   trainConfigSchema,
   type ApiEvent,
 } from './schemas';
+import { explainMethodSchema, explainOptionsSchema, explainResultSchema, explainSelectionSchema } from '../explain/schemas';
 
 export { coreEventSchema };
 export type { ApiEvent };
@@ -208,6 +209,20 @@ export const apiContract = {
   'plugins.view': {
     input: z.object({ pluginId: refSchema, viewId: refSchema }),
     output: pluginViewRefSchema.extend({ html: z.string() }),
+  },
+
+  // ── explanations (core/explain) ───────────────────────────────────────────
+  /** Explain a completed run in a host process; the files are kept as the run's artifacts. */
+  'runs.explain': {
+    input: z.object({ runId: refSchema, method: explainMethodSchema.optional(), selection: explainSelectionSchema.optional(), options: explainOptionsSchema.optional() }),
+    output: explainResultSchema,
+  },
+  /** A run's saved explanations, newest first. */
+  'runs.explanations': { input: z.object({ runId: refSchema }), output: z.array(explainResultSchema) },
+  /** An explanation's overlay PNG as a data: URL (`path` relative to the run's artifacts, under explain/). */
+  'runs.explanationImage': {
+    input: z.object({ runId: refSchema, path: z.string().min(1).max(500).regex(/^explain\/[^\\]+\.png$/, 'an explain/…/*.png path') }),
+    output: z.object({ dataUrl: z.string() }),
   },
 } satisfies Record<string, ApiMethod>;
 

@@ -33,6 +33,7 @@ import {
   type ApiResult,
 } from './contract';
 import { saveUpload, uploadDir, uploadEntryPath } from './uploads';
+import type { ExplainRequest, ExplainResult } from '../explain/types';
 
 /** The part of the `Lamina` facade the API uses (structural, so the facade satisfies it as is). */
 export interface ApiCore {
@@ -76,6 +77,9 @@ export interface ApiCore {
   runPluginCommand(pluginId: string, commandId: string, args?: Record<string, unknown>): Promise<{ pluginId: string; commandId: string; result: unknown }>;
   listPluginViews(location?: string): { pluginId: string; viewId: string; title: string }[];
   getPluginView(pluginId: string, viewId: string): { pluginId: string; viewId: string; title: string; html: string };
+  explainRun(runId: string, req?: ExplainRequest): Promise<ExplainResult>;
+  listExplanations(runId: string): ExplainResult[];
+  explanationFile(runId: string, path: string): Buffer;
 }
 
 export interface DispatchContext {
@@ -177,6 +181,9 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'plugins.runCommand': (core, input) => core.runPluginCommand(input.pluginId, input.commandId, input.args),
   'plugins.views': (core, { location }) => core.listPluginViews(location),
   'plugins.view': (core, { pluginId, viewId }) => core.getPluginView(pluginId, viewId),
+  'runs.explain': (core, { runId, ...req }) => core.explainRun(runId, req),
+  'runs.explanations': (core, { runId }) => core.listExplanations(runId),
+  'runs.explanationImage': (core, { runId, path }) => ({ dataUrl: `data:image/png;base64,${core.explanationFile(runId, path).toString('base64')}` }),
 };
 
 /** zod issues → one `{ path, message }` per problem, paths written like `config.epochs`. */

@@ -11,6 +11,7 @@ import type {
   ModelSummary,
   TrainConfig,
 } from '../domain';
+import type { ExplainJobMessage, ExplainProgressMessage, ExplainedMessage } from '../explain/messages';
 
 // ---- core -> host ----------------------------------------------------------
 
@@ -78,7 +79,7 @@ export interface CancelMessage {
   type: 'cancel';
 }
 
-export type CoreToHostMessage = StartTrainingMessage | InspectModelMessage | CancelMessage | PluginProbeMessage | PluginImportMessage | PluginCommandMessage;
+export type CoreToHostMessage = StartTrainingMessage | InspectModelMessage | CancelMessage | PluginProbeMessage | PluginImportMessage | PluginCommandMessage | ExplainJobMessage;
 
 // ---- host -> core ----------------------------------------------------------
 
@@ -218,4 +219,6 @@ export type HostToCoreMessage =
   | ArtifactMessage
   | DoneMessage
   | ErrorMessage
-  | InspectedMessage;
+  | InspectedMessage
+  | ExplainProgressMessage
+  | ExplainedMessage;

@@ -9,6 +9,7 @@
 import type { CoreToHostMessage, ErrorMessage, HostToCoreMessage } from '../protocol';
 import { HostError, errorMessage } from './hostError';
 import { inspectModel, runTraining } from './runner';
+import { runExplain } from './explain/explainRunner';
 import { probePlugins, runPluginCommand, runPluginImporter } from '../../plugins/host/pluginRuntime';
 
 interface ParentPort {
@@ -79,6 +80,8 @@ async function handle(raw: unknown): Promise<void> {
       await finish(await runPluginImporter(msg, (m) => void send(m)), 0);
     } else if (msg.type === 'plugin.command') {
       await finish(await runPluginCommand(msg, (m) => void send(m)), 0);
+    } else if (msg.type === 'explain') {
+      await finish(await runExplain(msg, { emit: (m) => void send(m), cancelled: () => cancelled }), 0);
     } else {
       throw new HostError('internal', `unknown message type "${(msg as { type?: string }).type}"`);
     }
