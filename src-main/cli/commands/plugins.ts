@@ -8,6 +8,7 @@ import { createPluginScaffold } from '../../core/plugins/scaffold';
 import type { Command } from '../command';
 import { keyValues, str, usage } from '../args';
 import { table } from '../output';
+import { shellQuote } from '../shellQuote';
 
 function pluginRow(p: PluginInfo) {
   return {
@@ -70,7 +71,15 @@ export const pluginCommand: Command = {
         if (!name) throw usage('lamina plugin create DIR needs --name NAME');
         const r = createPluginScaffold(target, name);
         out.result({ dir: r.dir, id: r.id, files: r.files }, () =>
-          [`Created plugin "${r.id}" in ${r.dir}`, '', `  cd ${target}`, '  node build.mjs --test     # build and test', `  lamina plugin install ${target}`].join('\n'),
+          [
+            `Created plugin "${r.id}" in ${r.dir}`,
+            '',
+            `  cd ${shellQuote(r.dir)}`,
+            '  node build.mjs --test     # build and test',
+            '  lamina plugin install .',
+            '  lamina import sample:iris',
+            `  lamina train --dataset iris --model template:${r.id}-mlp --epochs 30`,
+          ].join('\n'),
         );
         return;
       }

@@ -249,7 +249,10 @@ A Lamina plugin (id \`__ID__\`): a model template (\`__ID__-mlp\`), a metric (\`
     npm test           # or: node build.mjs --test (headless, real TensorFlow.js)
     lamina plugin validate .
     lamina plugin install .
+    lamina import sample:iris
     lamina train --dataset iris --model template:__ID__-mlp --epochs 30
+
+\`lamina\` is the command a Lamina checkout puts on your PATH (\`npm run setup\`, or \`npm link\` after building).
 
 The build uses esbuild from the Lamina checkout at __HOME__ (set LAMINA_HOME to use another).
 See PLUGINS.md in the Lamina repository for the whole authoring guide.
