@@ -47,6 +47,9 @@ export function createPluginScaffold(dir: string, name: string, env: NodeJS.Proc
         version: '0.1.0',
         description: `${name}: a Lamina plugin`,
         private: true,
+        // What `npm pack` puts in the .tgz that `lamina plugin install` takes: the built entries
+        // (dist/ is in .gitignore, which npm pack would otherwise follow) and the template sources.
+        files: ['dist/index.js', 'dist/view.js', 'templates'],
         scripts: { build: 'node build.mjs', test: 'node build.mjs --test' },
         devDependencies: { '@lamina/plugin-sdk': `file:${join(home, 'plugins', 'sdk')}` },
         lamina: {
