@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LaminaError } from '../core/util/errors';
+import { attachDashValues, explainParseError } from './usageHints';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -18,17 +19,18 @@ export interface Parsed {
   positionals: string[];
 }
 
-export function parseCommandArgs(argv: string[], options: OptionSpec): Parsed {
+export function parseCommandArgs(argv: string[], options: OptionSpec, command = '<command>'): Parsed {
+  const all = { ...GLOBAL_OPTIONS, ...options };
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
-      options: { ...GLOBAL_OPTIONS, ...options },
+      args: attachDashValues(argv, all),
+      options: all,
       allowPositionals: true,
       strict: true,
     });
     return { values: values as Parsed['values'], positionals };
   } catch (e) {
-    throw new LaminaError('usage', (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+    throw new LaminaError('usage', explainParseError(e as Error, all, command));
   }
 }
 

@@ -17,6 +17,9 @@ import { exportCommand, replayCommand, runsCommand, showCommand } from './comman
 import { serveCommand } from './commands/serve';
 import { pluginCommand, pluginsCommand } from './commands/plugins';
 import { explainCommand } from './commands/explain';
+import { commandHelp } from './help/commandHelp';
+import { didYouMean } from './suggest';
+import { endQuietlyWhenReaderLeaves } from './closedPipe';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -47,6 +50,7 @@ function helpText(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyWhenReaderLeaves();
   const [name, ...rest] = argv;
   const wantsJson = rest.includes('--json');
   const out = new Output(wantsJson);
@@ -61,12 +65,12 @@ export async function main(argv: string[]): Promise<number> {
   const command = COMMANDS.find((c) => c.name === name);
   let lamina: Lamina | null = null;
   try {
-    if (!command) throw new LaminaError('usage', `unknown command "${name}"\n\n${helpText()}`);
-    const args = parseCommandArgs(rest, command.options);
-    if (args.values.help) {
-      process.stdout.write(`Usage: ${command.usage}\n  ${command.summary}\n`);
+    if (!command) throw new LaminaError('usage', `unknown command "${name}"${didYouMean(name, COMMANDS.map((c) => c.name))}\n\n${helpText()}`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(commandHelp(command) + '\n');
       return 0;
     }
+    const args = parseCommandArgs(rest, command.options, command.name);
     const workspaceDir = str(args.values.workspace) ? resolve(str(args.values.workspace)!) : defaultWorkspaceDir();
     const code = await command.run({
       args,
@@ -86,7 +90,9 @@ function reportError(e: unknown, out: Output): number {
   if (e instanceof LaminaError) {
     // Messages about a file already open with "file:line:"; prefix the location only where they do not.
     const where = e.location.file && e.message.startsWith(e.location.file) ? '' : formatLocation(e.location);
-    const text = `lamina: ${where ? `${where}: ` : ''}${e.message}`;
+    // Messages that already name the command ("lamina train needs …") get no second "lamina:".
+    const prefix = e.message.startsWith('lamina ') && !where ? '' : 'lamina: ';
+    const text = `${prefix}${where ? `${where}: ` : ''}${e.message}`;
     if (out.json) {
       process.stdout.write(JSON.stringify({ error: { kind: e.kind, message: e.message, ...e.location } }, null, 2) + '\n');
     }

@@ -45,17 +45,17 @@ import { readPluginManifest, type PluginManifest } from './plugins/manifest';
 import { viewDocument } from './plugins/views';
 import { ExplainService, type ExplainCallOptions } from './explain/explainService';
 import type { ExplainRequest, ExplainResult } from './explain/types';
+import { inspectTimeoutMs } from './engine/inspectTimeout';
 
 export interface LaminaOptions {
   hostLauncher?: HostLauncher;
   /** How long a cancelled run's host may take to stop before it is killed (see CANCEL_GRACE_MS). */
   cancelGraceMs?: number;
-  /** How long a model check (the editor's summary) may take (default INSPECT_TIMEOUT_MS). */
+  /** How long a model check (the editor's summary) may take (default: $LAMINA_INSPECT_TIMEOUT_MS or INSPECT_TIMEOUT_MS). */
   inspectTimeoutMs?: number;
 }
 
-/** Building a model to show its summary takes well under a second; past this it is stuck. */
-export const INSPECT_TIMEOUT_MS = 20_000;
+export { INSPECT_TIMEOUT_MS } from './engine/inspectTimeout';
 
 type Database = ReturnType<typeof openDatabase>;
 
@@ -85,7 +85,7 @@ export class Lamina {
     this.models = new ModelLibrary(this.paths.models);
     this.plugins = new PluginRegistry(this.store, () => pluginRoots(this.paths.plugins));
     this.pluginHost = new PluginHostClient(opts.hostLauncher);
-    this.inspectTimeoutMs = opts.inspectTimeoutMs ?? INSPECT_TIMEOUT_MS;
+    this.inspectTimeoutMs = opts.inspectTimeoutMs ?? inspectTimeoutMs();
     this.engine = new PluginAwareEngine(opts.hostLauncher, this.plugins, this.store, this.metrics);
     this.runs = new RunManager({
       store: this.store,
@@ -219,7 +219,8 @@ export class Lamina {
     return { name: modelName ?? 'custom', source: model };
   }
 
-  async inspectModel(source: string, dataset: string, params: Record<string, string | number | boolean> = {}): Promise<ModelInspection> {
+  /** `timeoutMs` overrides the workspace's limit for this one check. */
+  async inspectModel(source: string, dataset: string, params: Record<string, string | number | boolean> = {}, opts: { timeoutMs?: number } = {}): Promise<ModelInspection> {
     const meta = this.getDataset(dataset);
     const job = this.engine.run({
       type: 'inspect',
@@ -229,7 +230,7 @@ export class Lamina {
       backend: 'cpu',
     });
     // The editor checks as the user types: a half-written loop must not leave a host spinning.
-    const deadline = killAfter(job, this.inspectTimeoutMs);
+    const deadline = killAfter(job, opts.timeoutMs ?? this.inspectTimeoutMs);
     const outcome = await job.outcome;
     if (deadline.killed()) return { ok: false, summary: null, error: { message: `the model check did not finish within ${deadline.ms / 1000} s and was stopped (does createModel loop forever?)` } };
     if (outcome.kind === 'inspected') return { ok: true, summary: outcome.message.summary, error: null };

@@ -8,7 +8,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
-  timeout: 60_000,
+  timeout: 300_000,
   workers: 1,
   reporter: [['list']],
   outputDir: '../../test-results/e2e-electron',

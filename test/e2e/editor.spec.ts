@@ -30,7 +30,7 @@ test('completion and hover come from the TensorFlow.js types', async ({ page }) 
         if (!(await suggest.isVisible())) await page.keyboard.press('Control+Space');
         return (await suggest.locator('.monaco-list-row').allTextContents()).join(' ');
       },
-      { timeout: 60_000, intervals: [500, 1000] },
+      { timeout: 120_000, intervals: [500, 1000] },
     )
     .toMatch(/\bactivation\b.*\baveragePooling2d\b/);
   // The list is virtualised: narrow it to the factory we want, then accept it.
@@ -47,7 +47,7 @@ test('completion and hover come from the TensorFlow.js types', async ({ page }) 
   const box = (await span.boundingBox())!;
   await page.mouse.move(box.x + box.width - 6, box.y + box.height / 2);
   const hover = page.locator('.monaco-hover').filter({ hasText: 'dense' });
-  await expect(hover.first()).toBeVisible({ timeout: 30_000 });
+  await expect(hover.first()).toBeVisible({ timeout: 60_000 });
   await expect(hover.first()).toContainText(/Dense|densely/i);
   await shot(page, '13-editor-hover');
   expect(errors).toEqual([]);

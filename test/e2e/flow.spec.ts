@@ -53,7 +53,7 @@ test('import, inspect, train, compare', async ({ page }) => {
   await page.getByTestId('nav-models').click();
   await expect(page.getByTestId('model-template').first()).toBeVisible();
   await page.locator('[data-testid="model-template"][data-id="mlp"]').click();
-  await expect(page.getByTestId('model-summary')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('model-summary')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('model-summary')).toContainText('Dense');
   await expect(page.getByTestId('model-editor').locator('.monaco-editor')).toBeVisible();
   await shot(page, '04-models');
@@ -69,10 +69,10 @@ test('import, inspect, train, compare', async ({ page }) => {
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-progress')).toBeVisible();
   const chart = page.getByTestId('chart-loss');
-  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 120_000 }).toBeGreaterThan(0);
   const early = Number(await chart.getAttribute('data-points'));
-  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(early);
-  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 120_000 }).toBeGreaterThan(early);
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 300_000 });
   await page.mouse.move(700, 20);
   await shot(page, '05-train');
 
@@ -95,8 +95,8 @@ test('import, inspect, train, compare', async ({ page }) => {
   await page.getByTestId('train-lr').locator('input').fill('0.05');
   await page.getByTestId('train-lr').locator('input').blur();
   await page.keyboard.press('Control+Enter');
-  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
-  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running', { timeout: 120_000 });
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 300_000 });
 
   await page.keyboard.press('Control+4');
   await expect(page.locator('[data-testid="run-row"][data-status="completed"]')).toHaveCount(2);

@@ -63,7 +63,7 @@ test('my models: save as, edit and save, rename, duplicate, delete; train one; n
   await expect(page.getByTestId('train-model-select')).toContainText('iris-net');
   await page.getByTestId('train-epochs').locator('input').fill('5');
   await page.getByTestId('train-start').click();
-  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 300_000 });
 
   // ── Notes and tags on the run; find it by its tag ──
   await page.getByTestId('nav-experiments').click();

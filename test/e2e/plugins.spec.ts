@@ -38,7 +38,7 @@ test.beforeAll(async () => {
   const run = await api<{ id: string }>('runs.start', { dataset: 'iris', model: 'template:mlp', runName: 'probe-me', config: { epochs: 3, seed: 7 } });
   runId = run.id;
   await expect
-    .poll(async () => (await api<{ run: { status: string } }>('runs.detail', { runId })).run.status, { timeout: 120_000, intervals: [250] })
+    .poll(async () => (await api<{ run: { status: string } }>('runs.detail', { runId })).run.status, { timeout: 300_000, intervals: [250] })
     .toBe('completed');
 });
 test.afterAll(async () => {
@@ -123,7 +123,7 @@ test("a run's detail shows the plugin view in a sandboxed iframe, fed through th
 
   await page.getByTestId('run-replay').click();
   const result = page.getByTestId('replay-result');
-  await expect(result).toBeVisible({ timeout: 120_000 });
+  await expect(result).toBeVisible({ timeout: 300_000 });
   await expect(result).toHaveAttribute('data-match', 'true');
   await expect(result).toContainText('max |Δ|');
   const replayId = await result.getAttribute('data-replay-id');

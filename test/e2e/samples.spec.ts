@@ -30,7 +30,7 @@ test('start from a sample dataset and train it with the preselected template', a
   await expect(page.getByTestId('train-dataset-select')).toContainText('digits-8x8');
   await expect(page.getByTestId('train-model-select')).not.toContainText('Select');
   await page.getByTestId('train-start').click();
-  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'completed', { timeout: 300_000 });
   await shot(page, '31-train-sample');
 
   const res = await fetch(`${own.server.origin}/api/runs.list`, {

@@ -5,9 +5,11 @@ import { resolve } from 'node:path';
 import type { PluginInfo } from '../../core/plugins/registry';
 import { readPluginManifest } from '../../core/plugins/manifest';
 import { createPluginScaffold } from '../../core/plugins/scaffold';
+import { uninstallPlugin } from '../../core/plugins/uninstall';
 import type { Command } from '../command';
 import { keyValues, str, usage } from '../args';
 import { table } from '../output';
+import { shellQuote } from '../shellQuote';
 
 function pluginRow(p: PluginInfo) {
   return {
@@ -50,27 +52,35 @@ export const pluginsCommand: Command = {
   },
 };
 
-const SUBCOMMANDS = ['create', 'validate', 'install', 'enable', 'disable', 'run'] as const;
+const SUBCOMMANDS = ['create', 'validate', 'install', 'uninstall', 'enable', 'disable', 'run'] as const;
 
 export const pluginCommand: Command = {
   name: 'plugin',
-  summary: 'plugin authoring and management: create DIR --name N | validate DIR | install DIR|TGZ | enable ID | disable ID | run ID COMMAND',
+  summary: 'plugin authoring and management: create DIR --name N | validate DIR | install DIR|TGZ | uninstall ID | enable ID | disable ID | run ID COMMAND',
   usage:
-    'lamina plugin create DIR --name N | plugin validate DIR | plugin install DIR|TGZ | plugin enable ID | plugin disable ID | plugin run ID COMMAND [--arg k=v]…',
+    'lamina plugin create DIR --name N | plugin validate DIR | plugin install DIR|TGZ | plugin uninstall ID | plugin enable ID | plugin disable ID | plugin run ID COMMAND [--arg k=v]…',
   options: { name: { type: 'string' }, arg: { type: 'string', multiple: true } },
   async run({ args, out, core }) {
     const [sub, target] = args.positionals;
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) {
       throw usage(`lamina plugin needs one of: ${SUBCOMMANDS.join(', ')}${sub ? ` (got "${sub}")` : ''}`);
     }
-    if (!target) throw usage(`lamina plugin ${sub} needs ${sub === 'enable' || sub === 'disable' || sub === 'run' ? 'a plugin ID' : sub === 'install' ? 'a DIR or TGZ' : 'a DIR'}`);
+    if (!target) throw usage(`lamina plugin ${sub} needs ${sub === 'enable' || sub === 'disable' || sub === 'run' || sub === 'uninstall' ? 'a plugin ID' : sub === 'install' ? 'a DIR or TGZ' : 'a DIR'}`);
     switch (sub) {
       case 'create': {
         const name = str(args.values.name);
         if (!name) throw usage('lamina plugin create DIR needs --name NAME');
         const r = createPluginScaffold(target, name);
         out.result({ dir: r.dir, id: r.id, files: r.files }, () =>
-          [`Created plugin "${r.id}" in ${r.dir}`, '', `  cd ${target}`, '  node build.mjs --test     # build and test', `  lamina plugin install ${target}`].join('\n'),
+          [
+            `Created plugin "${r.id}" in ${r.dir}`,
+            '',
+            `  cd ${shellQuote(r.dir)}`,
+            '  node build.mjs --test     # build and test',
+            '  lamina plugin install .',
+            '  lamina import sample:iris',
+            `  lamina train --dataset iris --model template:${r.id}-mlp --epochs 30`,
+          ].join('\n'),
         );
         return;
       }
@@ -83,6 +93,12 @@ export const pluginCommand: Command = {
         const p = await core().installPlugin(resolve(target));
         out.result(pluginRow(p), () => (p.error ? `Installed ${p.id} ${p.version}, but it is disabled: ${p.error}` : `Installed ${p.id} ${p.version} into ${p.path}`));
         return p.error ? 1 : 0;
+      }
+      case 'uninstall': {
+        const lamina = core();
+        const r = uninstallPlugin(lamina.plugins, target, lamina.paths.plugins);
+        out.result(r, () => `Uninstalled ${r.id} (removed ${r.removed})${r.nowFrom ? `; the ${r.nowFrom.origin} copy of ${r.id} ${r.nowFrom.version} is now in effect` : ''}`);
+        return;
       }
       case 'enable':
       case 'disable': {

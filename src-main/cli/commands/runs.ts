@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command';
 import { num, str, usage } from '../args';
 import { formatMetric, table } from '../output';
 import { finalMetrics } from './train';
+import { checkOutFile, writeOutFile } from '../outFile';
+import { withRunProgress } from '../runProgress';
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -32,9 +33,19 @@ export const runsCommand: Command = {
     out.result(shown, () => {
       if (!items.length) return 'No runs match.';
       const keys = [...new Set(shown.flatMap((r) => Object.keys(r.metrics)))].filter((k) => k.startsWith('test_')).sort().slice(0, 4);
+      // Replays say whose: "replay of 3f2a1b0c" (only when the list has any).
+      const replays = shown.some((r) => r.tags.replay_of);
       const body = table(
-        ['ID', 'EXPERIMENT', 'MODEL', 'STATUS', 'BACKEND', ...keys.map((k) => k.toUpperCase())],
-        shown.map((r) => [r.id.slice(0, 8), r.experiment, r.modelName, r.status, r.backend, ...keys.map((k) => formatMetric(r.metrics[k]))]),
+        ['ID', 'EXPERIMENT', 'MODEL', 'STATUS', 'BACKEND', ...(replays ? ['REPLAY OF'] : []), ...keys.map((k) => k.toUpperCase())],
+        shown.map((r) => [
+          r.id.slice(0, 8),
+          r.experiment,
+          r.modelName,
+          r.status,
+          r.backend,
+          ...(replays ? [r.tags.replay_of ? r.tags.replay_of.slice(0, 8) : ''] : []),
+          ...keys.map((k) => formatMetric(r.metrics[k])),
+        ]),
       );
       return total > items.length ? `${body}\n(${items.length} of ${total} shown)` : body;
     });
@@ -93,7 +104,8 @@ export const replayCommand: Command = {
     if (!ref) throw usage('lamina replay needs a RUN id (or a unique prefix)');
     const tolerance = num(args.values.tolerance, 'tolerance', { min: 0 });
     out.warn(`replaying ${ref}…`);
-    const r = await core().replayRun(ref, { tolerance });
+    const lamina = core();
+    const r = await withRunProgress(lamina, out, 'replaying', () => lamina.replayRun(ref, { tolerance }));
     out.result(r, () => {
       const head = r.match
         ? `Replay ${r.replayId} matches ${r.id} (max |diff| ${r.maxAbsDiff}, tolerance ${r.tolerance})`
@@ -112,12 +124,13 @@ export const exportCommand: Command = {
   async run({ args, out, core }) {
     const ref = args.positionals[0];
     if (!ref) throw usage('lamina export needs a RUN id (or a unique prefix)');
-    const format = str(args.values.format) ?? 'json';
-    if (format !== 'json' && format !== 'csv') throw usage(`--format must be json or csv, got "${format}"`);
-    const text = core().exportRun(ref, format);
+    const format = (str(args.values.format) ?? 'json').toLowerCase();
+    if (format !== 'json' && format !== 'csv') throw usage(`--format must be json or csv, got "${str(args.values.format)}"`);
     const file = str(args.values.out);
+    if (file) checkOutFile(file);
+    const text = core().exportRun(ref, format);
     if (file) {
-      writeFileSync(resolve(file), text);
+      writeOutFile(file, text);
       out.result({ out: resolve(file), format, bytes: Buffer.byteLength(text) }, () => `Wrote ${resolve(file)}`);
     } else if (out.json && format === 'json') {
       process.stdout.write(text + '\n');

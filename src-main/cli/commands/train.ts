@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
 import type { BackendName, RunRecord } from '../../core/domain';
 import type { Lamina } from '../../core/lamina';
 import type { Command } from '../command';
 import { keyValues, num, str, usage } from '../args';
 import { formatMetric, type Output } from '../output';
+import { checkParams, chooseModel } from '../modelArg';
 
 /** The final value of every epoch-level and test metric (per-batch series left out). */
 export function finalMetrics(core: Lamina, runId: string): Record<string, number> {
@@ -60,19 +59,11 @@ export async function followRun(core: Lamina, run: RunRecord, out: Output): Prom
   }
 }
 
-export function readModelArg(model: string): { model: string; modelName?: string } {
-  if (model.startsWith('template:')) return { model };
-  if (existsSync(model)) return { model: readFileSync(model, 'utf8'), modelName: basename(model).replace(/\.(ts|js|mjs|cjs)$/, '') };
-  // Not a file: maybe the name of a model saved in the workspace.
-  if (/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/.test(model) && !model.includes('/')) return { model };
-  throw usage(`--model: no such file "${model}" (use a file path, template:ID, or a saved model's name)`);
-}
-
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train, record the run, evaluate on the test split',
   usage:
-    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--early-stopping N] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID]',
+    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--param-unchecked] [--early-stopping N] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID]',
   options: {
     dataset: { type: 'string' },
     model: { type: 'string' },
@@ -93,6 +84,7 @@ export const trainCommand: Command = {
     'checkpoint-every': { type: 'string' },
     resume: { type: 'string' },
     trainer: { type: 'string' },
+    'param-unchecked': { type: 'boolean', default: false },
   },
   async run({ args, out, core }) {
     const v = args.values;
@@ -101,8 +93,10 @@ export const trainCommand: Command = {
     if (!dataset) throw usage('lamina train needs --dataset ID|NAME');
     const trainer = str(v.trainer);
     if (!modelArg && !trainer) throw usage('lamina train needs --model FILE|template:ID (or --trainer ID)');
-    const { model, modelName } = modelArg ? readModelArg(resolveIfFile(modelArg)) : { model: '', modelName: undefined };
     const lamina = core();
+    const { model, modelName, source } = modelArg ? chooseModel(lamina, modelArg) : { model: '', modelName: undefined, source: undefined };
+    const params = keyValues(v.param as string[] | undefined, 'param');
+    if (!trainer) checkParams(source, params, v['param-unchecked'] === true, (t) => out.warn(t));
     const tags = Object.fromEntries(Object.entries(keyValues(v.tag as string[] | undefined, 'tag')).map(([k, x]) => [k, String(x)]));
     const run = await lamina.startRun({
       dataset,
@@ -124,7 +118,7 @@ export const trainCommand: Command = {
         clipNorm: num(v['clip-norm'], 'clip-norm') ?? null,
         clipValue: num(v['clip-value'], 'clip-value') ?? null,
         checkpointEvery: num(v['checkpoint-every'], 'checkpoint-every', { int: true, min: 0 }),
-        params: keyValues(v.param as string[] | undefined, 'param'),
+        params,
         ...(trainer ? { trainer } : {}),
       },
     });
@@ -135,10 +129,6 @@ export const trainCommand: Command = {
     return final.status === 'completed' ? 0 : 1;
   },
 };
-
-function resolveIfFile(model: string): string {
-  return !model.startsWith('template:') && existsSync(model) ? resolve(model) : model;
-}
 
 export function humanRunSummary(r: ReturnType<typeof runResult>): string {
   const lines = [`Run ${r.id} ${r.status} on ${r.backend ?? '?'} in ${((r.durationMs ?? 0) / 1000).toFixed(1)}s (seed ${r.seed})`];

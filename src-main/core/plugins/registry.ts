@@ -9,6 +9,7 @@ import type { Task } from '../domain';
 import type { TemplateInfo } from '../service';
 import type { PluginRecord, RunStore } from '../store/runStore';
 import { LaminaError, inputError, notFound } from '../util/errors';
+import { readPackedManifest } from './packedManifest';
 import { readPluginManifest, type PluginManifest } from './manifest';
 import { pluginFolders, type PluginOrigin, type PluginRoot } from './locations';
 import { extractTgz } from './tarball';
@@ -220,7 +221,7 @@ export class PluginRegistry {
       } else {
         throw inputError(`${src}: a plugin is a folder or a .tgz (npm pack)`, { file: src });
       }
-      const manifest = readPluginManifest(root);
+      const manifest = statSync(src).isDirectory() ? readPluginManifest(root) : readPackedManifest(root, src);
       const target = join(into, manifest.id);
       rmSync(target, { recursive: true, force: true });
       cpSync(root, target, { recursive: true });

@@ -47,6 +47,9 @@ export function createPluginScaffold(dir: string, name: string, env: NodeJS.Proc
         version: '0.1.0',
         description: `${name}: a Lamina plugin`,
         private: true,
+        // What `npm pack` puts in the .tgz that `lamina plugin install` takes: the built entries
+        // (dist/ is in .gitignore, which npm pack would otherwise follow) and the template sources.
+        files: ['dist/index.js', 'dist/view.js', 'templates'],
         scripts: { build: 'node build.mjs', test: 'node build.mjs --test' },
         devDependencies: { '@lamina/plugin-sdk': `file:${join(home, 'plugins', 'sdk')}` },
         lamina: {
@@ -249,7 +252,10 @@ A Lamina plugin (id \`__ID__\`): a model template (\`__ID__-mlp\`), a metric (\`
     npm test           # or: node build.mjs --test (headless, real TensorFlow.js)
     lamina plugin validate .
     lamina plugin install .
+    lamina import sample:iris
     lamina train --dataset iris --model template:__ID__-mlp --epochs 30
+
+\`lamina\` is the command a Lamina checkout puts on your PATH (\`npm run setup\`, or \`npm link\` after building).
 
 The build uses esbuild from the Lamina checkout at __HOME__ (set LAMINA_HOME to use another).
 See PLUGINS.md in the Lamina repository for the whole authoring guide.

@@ -24,7 +24,7 @@ export function spawnServer(workspace: string, extra: string[] = []): Promise<E2
   child.stderr!.on('data', (d) => (stderr += String(d)));
   return new Promise((resolvePromise, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s\n${stderr}`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 300 s\n${stderr}`)), 300_000);
     child.on('exit', (code) => reject(new Error(`server exited with ${code}\n${stderr}`)));
     child.stdout!.on('data', (d) => {
       out += String(d);

@@ -85,7 +85,7 @@ describe.skipIf(!existsSync(CHROMIUM))('plugin views in a sandboxed iframe (Chro
     const page = await browser.newPage();
     try {
       await page.goto(url);
-      await page.waitForFunction(() => (window as unknown as { report?: unknown }).report, undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => (window as unknown as { report?: unknown }).report, undefined, { timeout: 60_000 });
       const report = (await page.evaluate(() => (window as unknown as { report: unknown }).report)) as {
         attempts: Record<string, string>;
         runStatus: string;

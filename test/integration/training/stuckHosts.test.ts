@@ -74,12 +74,14 @@ describe('cancelling a run', () => {
 
 describe('checking a model for the editor', () => {
   it('stops a check that does not finish and says why; the next check works', async () => {
-    const started = Date.now();
+    // The workspace's limit (2 s here) stops the endless loop; the message proves the deadline ended it.
     const stuck = await core.inspectModel(SPINS, 'iris');
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(stuck).toEqual({ ok: false, summary: null, error: { message: 'the model check did not finish within 2 s and was stopped (does createModel loop forever?)' } });
+    // The next check starts a cold host, which on a loaded machine can take longer than 2 s: it gets a
+    // wide limit of its own, so this checks that the workspace recovers, not how fast the machine is.
     const mlp = core.listTemplates().find((t) => t.id === 'mlp')!;
-    const fine = await core.inspectModel(mlp.source, 'iris');
+    const fine = await core.inspectModel(mlp.source, 'iris', {}, { timeoutMs: 90_000 });
+    expect(fine.error).toBeNull();
     expect(fine.ok).toBe(true);
   });
 });

@@ -38,7 +38,7 @@ describe('forkHostLauncher', () => {
     const { messages, exit } = collect(host);
     expect(host.pid).toBeGreaterThan(0);
     host.send(inspect('echo'));
-    await expect.poll(() => messages.length, { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => messages.length, { timeout: 60_000 }).toBe(3);
     expect(messages[0]).toEqual({ type: 'progress', epoch: 1, epochs: 2, batch: 3, batches: 4, loss: NaN });
     expect(messages[1]).toMatchObject({ type: 'backend', reason: `pid ${host.pid}; params {"units":8}; inf=Infinity` });
     expect(messages[2]).toEqual({ type: 'error', reason: 'internal', message: '-Infinity', stack: undefined });
@@ -62,7 +62,7 @@ describe('forkHostLauncher', () => {
     const host = forkHostLauncher.launch(echoHost);
     const { exit } = collect(host);
     host.send(inspect('hang'));
-    await expect.poll(() => host.stderrTail(), { timeout: 20_000 }).toContain('ready');
+    await expect.poll(() => host.stderrTail(), { timeout: 60_000 }).toContain('ready');
     host.kill('SIGKILL');
     expect(await exit).toEqual({ code: null, signal: 'SIGKILL' });
   });

@@ -19,7 +19,7 @@ function runStart(env: Record<string, string>, args: string[] = []) {
     cwd: repo,
     env: { ...process.env, ...env },
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 120_000,
   });
 }
 
