@@ -16,6 +16,7 @@ import { trainCommand } from './commands/train';
 import { exportCommand, replayCommand, runsCommand, showCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { pluginCommand, pluginsCommand } from './commands/plugins';
+import { trustCommand } from './commands/trust';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -31,6 +32,7 @@ export const COMMANDS: Command[] = [
   serveCommand,
   pluginsCommand,
   pluginCommand,
+  trustCommand,
 ];
 
 function helpText(): string {
@@ -70,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
       args,
       out,
       workspaceDir,
-      core: () => (lamina ??= Lamina.open(workspaceDir)),
+      core: () => (lamina ??= Lamina.open(workspaceDir, { trustOnce: args.values.trust === true })),
     });
     return code ?? 0;
   } catch (e) {

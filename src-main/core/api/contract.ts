@@ -27,6 +27,7 @@ import {
   sampleDatasetSchema,
   templateInfoSchema,
   trainConfigSchema,
+  workspaceTrustSchema,
   type ApiEvent,
 } from './schemas';
 
@@ -200,6 +201,12 @@ export const apiContract = {
     input: z.object({ pluginId: refSchema, viewId: refSchema }),
     output: pluginViewRefSchema.extend({ html: z.string() }),
   },
+
+  // ── workspace trust (SECURITY.md) ─────────────────────────────────────────
+  /** Whether the open workspace may run its plugin and model code ('restricted' when not). */
+  'workspace.trustInfo': { input: z.object({}), output: workspaceTrustSchema },
+  /** The user trusts the open workspace on this machine (the restricted-mode banner's button). */
+  'workspace.trust': { input: z.object({}), output: workspaceTrustSchema },
 } satisfies Record<string, ApiMethod>;
 
 export type ApiContract = typeof apiContract;

@@ -20,6 +20,7 @@ import type {
 } from '../service';
 import type { ActiveRun, DatasetMeta, MetricPoint, RunRecord } from '../domain';
 import type { PluginInfo } from '../plugins/registry';
+import type { WorkspaceTrustInfo } from '../trust/restricted';
 import type { SampleDataset } from '../datasets/samples';
 import {
   API_VERSION,
@@ -73,6 +74,8 @@ export interface ApiCore {
   runPluginCommand(pluginId: string, commandId: string, args?: Record<string, unknown>): Promise<{ pluginId: string; commandId: string; result: unknown }>;
   listPluginViews(location?: string): { pluginId: string; viewId: string; title: string }[];
   getPluginView(pluginId: string, viewId: string): { pluginId: string; viewId: string; title: string; html: string };
+  trustInfo(): WorkspaceTrustInfo;
+  trustWorkspace(): WorkspaceTrustInfo;
 }
 
 export interface DispatchContext {
@@ -171,6 +174,8 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'plugins.runCommand': (core, input) => core.runPluginCommand(input.pluginId, input.commandId, input.args),
   'plugins.views': (core, { location }) => core.listPluginViews(location),
   'plugins.view': (core, { pluginId, viewId }) => core.getPluginView(pluginId, viewId),
+  'workspace.trustInfo': (core) => core.trustInfo(),
+  'workspace.trust': (core) => core.trustWorkspace(),
 };
 
 /** zod issues → one `{ path, message }` per problem, paths written like `config.epochs`. */
