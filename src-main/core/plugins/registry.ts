@@ -12,6 +12,7 @@ import { LaminaError, inputError, notFound } from '../util/errors';
 import { readPluginManifest, type PluginManifest } from './manifest';
 import { pluginFolders, type PluginOrigin, type PluginRoot } from './locations';
 import { extractTgz } from './tarball';
+import { assertNoEscapingLinks } from './installLimits';
 
 /** What the plugins table's `manifest` column holds. */
 interface StoredManifest {
@@ -301,6 +302,7 @@ export class PluginRegistry {
     try {
       let root = staging;
       if (statSync(src).isDirectory()) {
+        assertNoEscapingLinks(src, (name) => name === 'node_modules' || name === '.git');
         cpSync(src, staging, { recursive: true, filter: (p) => !/[\\/](node_modules|\.git)$/.test(p) });
       } else if (/\.(tgz|tar\.gz)$/i.test(src)) {
         extractTgz(src, staging);
