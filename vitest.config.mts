@@ -12,7 +12,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'plugins/**/test/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/faults/**/*.test.ts', 'plugins/**/test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/e2e/**'],
     // Training tests fork real host processes; two cores → keep files few at a time.
     maxWorkers: 2,

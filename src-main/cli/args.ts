@@ -12,6 +12,8 @@ export const GLOBAL_OPTIONS = {
   workspace: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+  /** Trust the workspace for this one command (SECURITY.md: restricted mode). */
+  trust: { type: 'boolean', default: false },
 } satisfies OptionSpec;
 
 export interface Parsed {

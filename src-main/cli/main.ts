@@ -20,6 +20,7 @@ import { explainCommand } from './commands/explain';
 import { commandHelp } from './help/commandHelp';
 import { didYouMean } from './suggest';
 import { endQuietlyWhenReaderLeaves } from './closedPipe';
+import { trustCommand } from './commands/trust';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -36,6 +37,7 @@ export const COMMANDS: Command[] = [
   pluginsCommand,
   pluginCommand,
   explainCommand,
+  trustCommand,
 ];
 
 function helpText(): string {
@@ -76,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
       args,
       out,
       workspaceDir,
-      core: () => (lamina ??= Lamina.open(workspaceDir)),
+      core: () => (lamina ??= Lamina.open(workspaceDir, { trustOnce: args.values.trust === true })),
     });
     return code ?? 0;
   } catch (e) {

@@ -46,6 +46,9 @@ import { viewDocument } from './plugins/views';
 import { ExplainService, type ExplainCallOptions } from './explain/explainService';
 import type { ExplainRequest, ExplainResult } from './explain/types';
 import { inspectTimeoutMs } from './engine/inspectTimeout';
+import { hasValidTrustMark, isNewWorkspace, removeTrustMark, writeTrustMark, type TrustState } from './trust/workspaceTrust';
+import { machineMac } from './trust/machineKey';
+import { RestrictedError, restrictedError, type WorkspaceTrustInfo } from './trust/restricted';
 
 export interface LaminaOptions {
   hostLauncher?: HostLauncher;
@@ -53,6 +56,8 @@ export interface LaminaOptions {
   cancelGraceMs?: number;
   /** How long a model check (the editor's summary) may take (default: $LAMINA_INSPECT_TIMEOUT_MS or INSPECT_TIMEOUT_MS). */
   inspectTimeoutMs?: number;
+  /** Trust an untrusted workspace for this process only (`--trust` on one command); nothing is written. */
+  trustOnce?: boolean;
 }
 
 export { INSPECT_TIMEOUT_MS } from './engine/inspectTimeout';
@@ -74,16 +79,24 @@ export class Lamina {
   private closed = false;
   private readonly inspectTimeoutMs: number;
   private readonly explainer: ExplainService;
+  private trust: TrustState;
 
   private constructor(root: string, opts: LaminaOptions) {
     this.paths = workspacePaths(root);
+    // A workspace made here from nothing is trusted; one that arrived with a database or code is not.
+    const createdHere = isNewWorkspace(this.paths.root);
     ensureWorkspaceFolders(this.paths);
+    if (createdHere) writeTrustMark(this.paths.root);
+    this.trust = hasValidTrustMark(this.paths.root) ? 'trusted' : opts.trustOnce ? 'trusted-once' : 'restricted';
     this.db = openDatabase(this.paths.db);
     this.store = new RunStore(this.db);
     this.queries = new MetricQueries(this.db);
     this.metrics = new MetricWriter(this.db);
     this.models = new ModelLibrary(this.paths.models);
-    this.plugins = new PluginRegistry(this.store, () => pluginRoots(this.paths.plugins));
+    this.plugins = new PluginRegistry(this.store, () => pluginRoots(this.paths.plugins), {
+      workspaceTrusted: () => this.trust !== 'restricted',
+      consentMac: (id, version, dir) => machineMac(['lamina-plugin-consent-v1', this.paths.root, id, version, dir]),
+    });
     this.pluginHost = new PluginHostClient(opts.hostLauncher);
     this.inspectTimeoutMs = opts.inspectTimeoutMs ?? inspectTimeoutMs();
     this.engine = new PluginAwareEngine(opts.hostLauncher, this.plugins, this.store, this.metrics);
@@ -204,14 +217,50 @@ export class Lamina {
     return [...listBuiltinTemplates(), ...this.plugins.templates()];
   }
 
+  // ---- trust -----------------------------------------------------------------------
+
+  /** Whether this workspace may run its plugin and model code (SECURITY.md). */
+  trustInfo(): WorkspaceTrustInfo {
+    return { root: this.paths.root, state: this.trust, trusted: this.trust !== 'restricted' };
+  }
+
+  /** The user trusts this workspace on this machine (`lamina trust`, the banner's button). */
+  trustWorkspace(): WorkspaceTrustInfo {
+    writeTrustMark(this.paths.root);
+    this.trust = 'trusted';
+    this.plugins.refresh();
+    return this.trustInfo();
+  }
+
+  /** Back to restricted mode (`lamina trust --revoke`). */
+  revokeTrust(): WorkspaceTrustInfo {
+    removeTrustMark(this.paths.root);
+    this.trust = 'restricted';
+    return this.trustInfo();
+  }
+
+  /** In restricted mode only model code that ships with Lamina (or a trusted plugin) may run. */
+  private assertMayRunModel(source: string): void {
+    if (this.trust !== 'restricted') return;
+    if (this.listTemplates().some((t) => t.source === source)) return;
+    throw restrictedError(this.paths.root, 'model code');
+  }
+
   /** `template:<id>` (or `template:<plugin>/<id>`), the name of a saved model, or model source text. */
   private resolveModel(model: string, modelName?: string): ResolvedModel {
+    const resolved = this.resolveModelSource(model, modelName);
+    if (!model.startsWith(NO_MODEL_MARK)) this.assertMayRunModel(resolved.source);
+    return resolved;
+  }
+
+  private resolveModelSource(model: string, modelName?: string): ResolvedModel {
     if (model.startsWith(NO_MODEL_MARK)) return { name: modelName ?? 'trainer', source: model };
     if (model.startsWith('template:')) {
       const id = model.slice('template:'.length);
       const t = this.listTemplates().find((x) => x.id === id || `${x.origin}/${x.id}` === id);
       if (!t) {
-        throw notFound(`no template "${id}"; available: ${this.listTemplates().map((x) => x.id).join(', ')}`);
+        const hidden = this.trust === 'restricted' ? ' (restricted mode: templates of workspace plugins are hidden until you trust the workspace)' : '';
+        throw notFound(`no template "${id}"; available: ${this.listTemplates().map((x) => x.id).join(', ')}${hidden}`);
       }
       return { name: modelName ?? t.id, source: t.source, defaults: t.defaults };
     }
@@ -222,6 +271,15 @@ export class Lamina {
   /** `timeoutMs` overrides the workspace's limit for this one check. */
   async inspectModel(source: string, dataset: string, params: Record<string, string | number | boolean> = {}, opts: { timeoutMs?: number } = {}): Promise<ModelInspection> {
     const meta = this.getDataset(dataset);
+    if (this.trust === 'restricted') {
+      // Checking a model runs it; say so in the editor rather than fail the request.
+      try {
+        this.resolveModel(source);
+      } catch (e) {
+        if (e instanceof RestrictedError) return { ok: false, summary: null, error: { message: e.message } };
+        throw e;
+      }
+    }
     const job = this.engine.run({
       type: 'inspect',
       source: this.resolveModel(source).source,
@@ -268,6 +326,9 @@ export class Lamina {
   private withTrainer(req: TrainRequest): TrainRequest {
     const trainer = req.config?.trainer;
     if (!trainer) return req;
+    if (this.trust === 'restricted' && this.plugins.list().some((p) => p.restricted && p.contributes?.trainers.some((t) => trainer === t.id || trainer === `${p.id}/${t.id}`))) {
+      throw restrictedError(this.paths.root, `the trainer "${trainer}" of a workspace plugin`);
+    }
     this.plugins.trainer(trainer);
     if (req.model) return req;
     return { ...req, model: `${NO_MODEL_MARK}${trainer}\n`, modelName: req.modelName ?? `trainer:${trainer}` };
@@ -429,6 +490,8 @@ export class Lamina {
     const active = this.plugins.active().find((p) => p.manifest.id === pluginId);
     if (!active) {
       const info = this.plugins.get(pluginId); // not-found when it is not installed at all
+      if (info.restricted) throw restrictedError(this.paths.root, `plugin "${pluginId}"`);
+      if (info.consent === 'required') throw new LaminaError('conflict', `plugin "${pluginId}" has not been enabled: enable it first (lamina plugin enable ${pluginId}; it runs Node.js code with your user rights)`, { field: 'pluginId' });
       throw new LaminaError('conflict', `plugin "${pluginId}" is disabled${info.error ? ` (${info.error})` : ''}; enable it first`, { field: 'pluginId' });
     }
     const declared = active.manifest.contributes.commands.map((c) => c.id);

@@ -17,6 +17,8 @@ import { saveUploadStream } from '../core/api/uploads';
 import { isAuthorized, newToken } from './auth';
 import { PLUGIN_VIEWS_PREFIX, pluginViewRoute } from './pluginViews';
 import { securityHeaders, serveStatic } from './staticFiles';
+import { hostAllowed, isLoopbackAddress, originAllowed } from './originCheck';
+import { LaminaError } from '../core/util/errors';
 
 export interface ServerOptions {
   host?: string;
@@ -29,6 +31,18 @@ export interface ServerOptions {
   /** Largest JSON request body (default 20 MiB) and upload file (default 2 GiB). */
   maxJsonBytes?: number;
   maxUploadBytes?: number;
+  /** Needed to bind a non-loopback address: the token then travels in clear text (no TLS). */
+  allowRemote?: boolean;
+}
+
+/** The port is taken: `lamina serve` says so in one line (exit 1) or, for its default port, picks another. */
+export class PortInUseError extends LaminaError {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super('failed', `port ${port} on ${host} is already in use (another program, or another lamina serve); choose another with --port N, or --port 0 for any free port`);
+  }
 }
 
 export interface RunningServer {
@@ -62,6 +76,10 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 
 export async function startServer(core: ApiCore, opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
+  if (!isLoopbackAddress(host) && !opts.allowRemote) {
+    throw new LaminaError('usage', `--host ${host} would let other machines reach Lamina, and the access token would travel in clear text (no TLS); add --allow-remote if that is what you want`, { field: 'host' });
+  }
+  let boundPort = 0;
   const token = opts.token ?? newToken();
   const maxJson = opts.maxJsonBytes ?? 20 * 1024 * 1024;
   const maxUpload = opts.maxUploadBytes ?? 2 * 1024 * 1024 * 1024;
@@ -76,6 +94,11 @@ export async function startServer(core: ApiCore, opts: ServerOptions): Promise<R
   const handleView = pluginViewRoute(core, token);
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!originAllowed(req)) {
+      // A page elsewhere (another site, another local port) must not drive the API, token or not.
+      sendJson(res, 403, { ok: false, error: { code: 'unauthorized', message: `cross-origin request refused (Origin ${req.headers.origin})` } });
+      return;
+    }
     if (!isAuthorized(req, url, token)) {
       sendError(res, { code: 'unauthorized', message: 'missing or wrong access token' });
       return;
@@ -113,6 +136,11 @@ export async function startServer(core: ApiCore, opts: ServerOptions): Promise<R
 
   const server = createServer((req, res) => {
     securityHeaders(res);
+    if (!hostAllowed(req.headers.host, { boundHost: host, port: boundPort })) {
+      // DNS rebinding: a foreign name that resolves to this machine reaches the socket but not Lamina.
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Host not allowed\n');
+      return;
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -139,6 +167,11 @@ export async function startServer(core: ApiCore, opts: ServerOptions): Promise<R
     ws.on('error', () => clients.delete(ws));
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!hostAllowed(req.headers.host, { boundHost: host, port: boundPort }) || !originAllowed(req)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/events' || !isAuthorized(req, url, token)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -149,13 +182,18 @@ export async function startServer(core: ApiCore, opts: ServerOptions): Promise<R
   });
 
   await new Promise<void>((resolvePromise, reject) => {
-    server.once('error', reject);
+    const fail = (err: NodeJS.ErrnoException) => {
+      unsubscribe();
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(host, opts.port ?? 0) : err);
+    };
+    server.once('error', fail);
     server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolvePromise();
     });
   });
   const port = (server.address() as AddressInfo).port;
+  boundPort = port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   return {

@@ -2,7 +2,8 @@
  * Plugin commands (CLI.md): `lamina plugins`, `lamina plugin create|validate|install|enable|disable`.
  */
 import { resolve } from 'node:path';
-import type { PluginInfo } from '../../core/plugins/registry';
+import { createInterface } from 'node:readline/promises';
+import { PLUGIN_CONSENT_STATEMENT, type PluginInfo } from '../../core/plugins/registry';
 import { readPluginManifest } from '../../core/plugins/manifest';
 import { createPluginScaffold } from '../../core/plugins/scaffold';
 import { uninstallPlugin } from '../../core/plugins/uninstall';
@@ -22,7 +23,33 @@ function pluginRow(p: PluginInfo) {
     displayName: p.displayName,
     apiVersion: p.apiVersion,
     contributes: p.contributes,
+    consent: p.consent,
+    restricted: p.restricted,
+    ...(p.ignoredCopies.length ? { ignoredCopies: p.ignoredCopies } : {}),
   };
+}
+
+/** The ENABLED column: why a plugin is off when it is not simply switched off. */
+function enabledText(p: PluginInfo): string {
+  if (p.enabled) return 'yes';
+  if (p.restricted) return 'no (restricted workspace)';
+  if (p.consent === 'required') return 'no (not approved)';
+  return 'no';
+}
+
+/** What the consent prompt shows before a workspace plugin is allowed to run. */
+function consentText(p: PluginInfo): string {
+  const what = contributionSummary(p) || 'nothing declared';
+  return [`Plugin "${p.id}" ${p.version} (${p.path})`, `  contributes: ${what}`, `  ${PLUGIN_CONSENT_STATEMENT}`].join('\n');
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 function contributionSummary(p: PluginInfo): string {
@@ -45,7 +72,7 @@ export const pluginsCommand: Command = {
       list.length
         ? table(
             ['ID', 'VERSION', 'ENABLED', 'FROM', 'CONTRIBUTES / ERROR'],
-            list.map((p) => [p.id, p.version, p.enabled ? 'yes' : 'no', p.origin, p.error ? `error: ${p.error}` : contributionSummary(p)]),
+            list.map((p) => [p.id, p.version, enabledText(p), p.origin, p.error ? `error: ${p.error}` : contributionSummary(p)]),
           )
         : 'No plugins. Create one with: lamina plugin create DIR --name NAME',
     );
@@ -58,8 +85,8 @@ export const pluginCommand: Command = {
   name: 'plugin',
   summary: 'plugin authoring and management: create DIR --name N | validate DIR | install DIR|TGZ | uninstall ID | enable ID | disable ID | run ID COMMAND',
   usage:
-    'lamina plugin create DIR --name N | plugin validate DIR | plugin install DIR|TGZ | plugin uninstall ID | plugin enable ID | plugin disable ID | plugin run ID COMMAND [--arg k=v]…',
-  options: { name: { type: 'string' }, arg: { type: 'string', multiple: true } },
+    'lamina plugin create DIR --name N | plugin validate DIR | plugin install DIR|TGZ | plugin uninstall ID | plugin enable ID [--yes] | plugin disable ID | plugin run ID COMMAND [--arg k=v]…',
+  options: { name: { type: 'string' }, arg: { type: 'string', multiple: true }, yes: { type: 'boolean', short: 'y', default: false } },
   async run({ args, out, core }) {
     const [sub, target] = args.positionals;
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) {
@@ -90,6 +117,7 @@ export const pluginCommand: Command = {
         return;
       }
       case 'install': {
+        out.warn(`Installing a plugin is consenting to run it. ${PLUGIN_CONSENT_STATEMENT}`);
         const p = await core().installPlugin(resolve(target));
         out.result(pluginRow(p), () => (p.error ? `Installed ${p.id} ${p.version}, but it is disabled: ${p.error}` : `Installed ${p.id} ${p.version} into ${p.path}`));
         return p.error ? 1 : 0;
@@ -102,8 +130,19 @@ export const pluginCommand: Command = {
       }
       case 'enable':
       case 'disable': {
+        if (sub === 'enable') {
+          const before = core().listPlugins().find((x) => x.id === target);
+          if (before && before.consent === 'required') {
+            // The consent prompt: what the plugin can do and what it adds. On a terminal, ask.
+            out.warn(consentText(before));
+            if (out.interactive && process.stdin.isTTY && !args.values.yes && !(await confirm('Enable it? [y/N] '))) {
+              out.warn('not enabled');
+              return 1;
+            }
+          }
+        }
         const p = await core().setPluginEnabled(target, sub === 'enable');
-        out.result(pluginRow(p), () => (p.error ? `${p.id} could not be enabled: ${p.error}` : `${p.id} ${p.enabled ? 'enabled' : 'disabled'}`));
+        out.result(pluginRow(p), () => (p.error ? `${p.id} could not be enabled: ${p.error}` : p.restricted ? `${p.id} approved, but this workspace is in restricted mode: it runs once you trust the workspace (lamina trust)` : `${p.id} ${p.enabled ? 'enabled' : 'disabled'}`));
         return p.enabled === (sub === 'enable') ? 0 : 1;
       }
       case 'run': {

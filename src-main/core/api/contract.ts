@@ -27,6 +27,7 @@ import {
   sampleDatasetSchema,
   templateInfoSchema,
   trainConfigSchema,
+  workspaceTrustSchema,
   type ApiEvent,
 } from './schemas';
 import { explainMethodSchema, explainOptionsSchema, explainResultSchema, explainSelectionSchema } from '../explain/schemas';
@@ -224,6 +225,11 @@ export const apiContract = {
     input: z.object({ runId: refSchema, path: z.string().min(1).max(500).regex(/^explain\/[^\\]+\.png$/, 'an explain/…/*.png path') }),
     output: z.object({ dataUrl: z.string() }),
   },
+  // ── workspace trust (SECURITY.md) ─────────────────────────────────────────
+  /** Whether the open workspace may run its plugin and model code ('restricted' when not). */
+  'workspace.trustInfo': { input: z.object({}), output: workspaceTrustSchema },
+  /** The user trusts the open workspace on this machine (the restricted-mode banner's button). */
+  'workspace.trust': { input: z.object({}), output: workspaceTrustSchema },
 } satisfies Record<string, ApiMethod>;
 
 export type ApiContract = typeof apiContract;

@@ -20,6 +20,7 @@ import type {
 } from '../service';
 import type { ActiveRun, DatasetMeta, MetricPoint, RunRecord } from '../domain';
 import type { PluginInfo } from '../plugins/registry';
+import type { WorkspaceTrustInfo } from '../trust/restricted';
 import type { SampleDataset } from '../datasets/samples';
 import {
   API_VERSION,
@@ -80,6 +81,8 @@ export interface ApiCore {
   explainRun(runId: string, req?: ExplainRequest): Promise<ExplainResult>;
   listExplanations(runId: string): ExplainResult[];
   explanationFile(runId: string, path: string): Buffer;
+  trustInfo(): WorkspaceTrustInfo;
+  trustWorkspace(): WorkspaceTrustInfo;
 }
 
 export interface DispatchContext {
@@ -184,6 +187,8 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'runs.explain': (core, { runId, ...req }) => core.explainRun(runId, req),
   'runs.explanations': (core, { runId }) => core.listExplanations(runId),
   'runs.explanationImage': (core, { runId, path }) => ({ dataUrl: `data:image/png;base64,${core.explanationFile(runId, path).toString('base64')}` }),
+  'workspace.trustInfo': (core) => core.trustInfo(),
+  'workspace.trust': (core) => core.trustWorkspace(),
 };
 
 /** zod issues → one `{ path, message }` per problem, paths written like `config.epochs`. */

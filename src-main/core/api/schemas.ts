@@ -242,6 +242,10 @@ export const pluginInfoSchema = z.object({
   description: z.string(),
   apiVersion: z.string().nullable(),
   contributes: pluginContributesSchema.nullable(),
+  /** Trust (SECURITY.md): workspace plugins run only with the user's consent and in a trusted workspace. */
+  consent: z.enum(['not-needed', 'granted', 'required']).optional(),
+  restricted: z.boolean().optional(),
+  ignoredCopies: z.array(z.object({ path: z.string(), origin: z.enum(['builtin', 'user', 'workspace']) })).optional(),
 });
 export const pluginViewRefSchema = z.object({ pluginId: z.string(), viewId: z.string(), title: z.string() });
 
@@ -308,4 +312,11 @@ export const activeRunSchema = z.object({
   progress: runProgressSchema.nullable(),
   local: z.boolean(),
   cancelRequested: z.boolean(),
+});
+
+/** Workspace trust: 'restricted' runs no plugin or model code from the workspace (SECURITY.md). */
+export const workspaceTrustSchema = z.object({
+  root: z.string(),
+  state: z.enum(['trusted', 'trusted-once', 'restricted']),
+  trusted: z.boolean(),
 });

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative } from 'node:path';
 import { z } from 'zod';
 import { LaminaError, inputError } from '../util/errors';
+import { PLUGIN_INSTALL_LIMITS, mib } from './installLimits';
 import { isValidRange, satisfies } from './semverRange';
 
 /** The plugin API version this host implements (plugins/sdk's PLUGIN_API_VERSION). */
@@ -76,6 +77,7 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 export function readPluginManifest(dir: string, hostApiVersion = HOST_PLUGIN_API_VERSION): PluginManifest {
   const file = join(dir, 'package.json');
   if (!existsSync(file)) throw inputError(`${dir}: not a plugin folder (no package.json)`, { file });
+  if (statSync(file).size > PLUGIN_INSTALL_LIMITS.maxManifestBytes) throw inputError(`${file}: larger than ${mib(PLUGIN_INSTALL_LIMITS.maxManifestBytes)}; not a plugin manifest`, { file });
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));

@@ -13,6 +13,7 @@ import { readPackedManifest } from './packedManifest';
 import { readPluginManifest, type PluginManifest } from './manifest';
 import { pluginFolders, type PluginOrigin, type PluginRoot } from './locations';
 import { extractTgz } from './tarball';
+import { assertNoEscapingLinks } from './installLimits';
 
 /** What the plugins table's `manifest` column holds. */
 interface StoredManifest {
@@ -20,7 +21,27 @@ interface StoredManifest {
   origin: PluginOrigin;
   /** 'manifest': the folder failed validation (cleared when it validates again). */
   problem: 'manifest' | null;
+  /** The user's consent to run a workspace plugin: an HMAC bound to this machine (see PluginGate). */
+  consent?: string | null;
+  /** Copies with the same id that were not used (a workspace plugin never replaces a user or first-party one). */
+  ignored?: { path: string; origin: PluginOrigin }[];
 }
+
+/**
+ * What decides whether a workspace plugin may run: the workspace must be trusted, and the user must
+ * have agreed to this plugin (id, version and folder) on this machine. First-party plugins (the app's
+ * plugins/ folder) and the user's own plugin folder need neither.
+ */
+export interface PluginGate {
+  workspaceTrusted(): boolean;
+  consentMac(id: string, version: string, dir: string): string;
+}
+
+const OPEN_GATE: PluginGate = { workspaceTrusted: () => true, consentMac: () => 'granted' };
+
+/** What a consent prompt says a plugin can do (UI and `lamina plugin enable`). */
+export const PLUGIN_CONSENT_STATEMENT =
+  'A plugin runs Node.js code with your user rights: it can read and change your files, start programs and use the network. Enable only plugins you trust.';
 
 export interface PluginInfo {
   id: string;
@@ -33,6 +54,12 @@ export interface PluginInfo {
   description: string;
   apiVersion: string | null;
   contributes: PluginManifest['contributes'] | null;
+  /** 'required': a workspace plugin the user has not agreed to run yet (it stays off until then). */
+  consent: 'not-needed' | 'granted' | 'required';
+  /** A workspace plugin held back because the workspace is in restricted mode. */
+  restricted: boolean;
+  /** Other folders with this id that were ignored. */
+  ignoredCopies: { path: string; origin: PluginOrigin }[];
 }
 
 /** What a host needs to load a plugin's code. */
@@ -57,19 +84,30 @@ export class PluginRegistry {
   constructor(
     private readonly store: RunStore,
     private readonly roots: () => PluginRoot[],
+    private readonly gate: PluginGate = OPEN_GATE,
   ) {}
 
   /** Re-reads every plugin folder; records new, changed, broken and removed plugins. */
   refresh(): PluginInfo[] {
-    const found = new Map<string, { dir: string; origin: PluginOrigin; manifest: PluginManifest | null; error: string | null }>();
+    type Found = { dir: string; origin: PluginOrigin; manifest: PluginManifest | null; error: string | null; ignored: StoredManifest['ignored'] & object };
+    const found = new Map<string, Found>();
+    const add = (id: string, f: Omit<Found, 'ignored'>) => {
+      const before = found.get(id);
+      // A user plugin may replace a first-party one (the user's choice); a workspace plugin, which can
+      // arrive with a downloaded folder, never replaces either: it is listed as ignored instead.
+      if (before && f.origin === 'workspace' && before.origin !== 'workspace') {
+        before.ignored.push({ path: f.dir, origin: f.origin });
+        return;
+      }
+      found.set(id, { ...f, ignored: before ? [...before.ignored, { path: before.dir, origin: before.origin }] : [] });
+    };
     for (const root of this.roots()) {
       for (const dir of pluginFolders(root)) {
         try {
           const manifest = readPluginManifest(dir);
-          found.set(manifest.id, { dir, origin: root.origin, manifest, error: null });
+          add(manifest.id, { dir, origin: root.origin, manifest, error: null });
         } catch (e) {
-          const id = guessId(dir);
-          found.set(id, { dir, origin: root.origin, manifest: null, error: (e as Error).message });
+          add(guessId(dir), { dir, origin: root.origin, manifest: null, error: (e as Error).message });
         }
       }
     }
@@ -78,7 +116,14 @@ export class PluginRegistry {
     }
     for (const [id, f] of found) {
       const before = this.store.getPlugin(id);
-      const stored: StoredManifest = { manifest: f.manifest, origin: f.origin, problem: f.manifest ? null : 'manifest' };
+      const prevStored = before?.manifest as StoredManifest | undefined;
+      const stored: StoredManifest = {
+        manifest: f.manifest,
+        origin: f.origin,
+        problem: f.manifest ? null : 'manifest',
+        consent: prevStored?.consent ?? null,
+        ignored: f.ignored,
+      };
       if (!f.manifest) {
         this.store.upsertPlugin({ id, version: readVersion(f.dir), path: f.dir, manifest: stored, enabled: false, error: f.error });
         continue;
@@ -104,14 +149,57 @@ export class PluginRegistry {
 
   list(): PluginInfo[] {
     this.ensureScanned();
-    return this.store.listPlugins().map(toInfo);
+    return this.store.listPlugins().map((r) => this.toInfo(r));
   }
 
   get(id: string): PluginInfo {
     this.ensureScanned();
     const rec = this.store.getPlugin(id);
     if (!rec) throw notFound(`no plugin "${id}"; installed: ${this.store.listPlugins().map((p) => p.id).join(', ') || 'none'}`);
-    return toInfo(rec);
+    return this.toInfo(rec);
+  }
+
+  /** Whether this plugin's code may run: workspace plugins need a trusted workspace and the user's consent. */
+  private mayRun(rec: PluginRecord): { consent: PluginInfo['consent']; restricted: boolean } {
+    const s = rec.manifest as StoredManifest | null;
+    if ((s?.origin ?? 'workspace') !== 'workspace') return { consent: 'not-needed', restricted: false };
+    const granted = typeof s?.consent === 'string' && s.consent === this.gate.consentMac(rec.id, rec.version, rec.path);
+    return { consent: granted ? 'granted' : 'required', restricted: !this.gate.workspaceTrusted() };
+  }
+
+  private runnable(rec: PluginRecord): boolean {
+    const m = this.mayRun(rec);
+    return rec.enabled && m.consent !== 'required' && !m.restricted;
+  }
+
+  /** Records the user's consent to run this workspace plugin (its id, version and folder, on this machine). */
+  private grantConsent(id: string): void {
+    const rec = this.store.getPlugin(id);
+    if (!rec) return;
+    const s = rec.manifest as StoredManifest;
+    if (s.origin !== 'workspace') return;
+    this.store.upsertPlugin({ id, version: rec.version, path: rec.path, manifest: { ...s, consent: this.gate.consentMac(rec.id, rec.version, rec.path) } });
+  }
+
+  private toInfo(rec: PluginRecord): PluginInfo {
+    const s = rec.manifest as StoredManifest | null;
+    const m = s?.manifest ?? null;
+    const may = this.mayRun(rec);
+    return {
+      id: rec.id,
+      version: rec.version,
+      enabled: this.runnable(rec),
+      error: rec.error,
+      path: rec.path,
+      origin: s?.origin ?? 'workspace',
+      displayName: m?.displayName ?? rec.id,
+      description: m?.description ?? '',
+      apiVersion: m?.apiVersion ?? null,
+      contributes: m?.contributes ?? null,
+      consent: may.consent,
+      restricted: may.restricted,
+      ignoredCopies: s?.ignored ?? [],
+    };
   }
 
   /** Enabled plugins with a valid manifest. */
@@ -120,7 +208,7 @@ export class PluginRegistry {
     const out: ActivePlugin[] = [];
     for (const record of this.store.listPlugins()) {
       const s = record.manifest as StoredManifest;
-      if (record.enabled && s?.manifest) out.push({ record, manifest: s.manifest, origin: s.origin });
+      if (this.runnable(record) && s?.manifest) out.push({ record, manifest: s.manifest, origin: s.origin });
     }
     return out;
   }
@@ -128,6 +216,8 @@ export class PluginRegistry {
   setEnabled(id: string, enabled: boolean): PluginInfo {
     const info = this.get(id);
     if (enabled && !info.contributes) throw inputError(`plugin "${id}" cannot be enabled: ${info.error ?? 'its manifest is invalid'}`, { file: join(info.path, 'package.json') });
+    // Enabling is the consent: the prompt (UI, `lamina plugin enable`) has said what the plugin can do.
+    if (enabled) this.grantConsent(id);
     this.store.setPluginEnabled(id, enabled);
     if (enabled) this.store.setPluginError(id, null);
     return this.get(id);
@@ -206,12 +296,14 @@ export class PluginRegistry {
    * Validates before anything is replaced, so a bad plugin leaves the installed one alone.
    */
   install(source: string, into: string, tmpDir: string): PluginManifest {
+    this.ensureScanned();
     const src = resolve(source);
     if (!existsSync(src)) throw inputError(`${src}: no such file or folder`, { file: src });
     const staging = mkdtempSync(join(tmpDir, 'plugin-'));
     try {
       let root = staging;
       if (statSync(src).isDirectory()) {
+        assertNoEscapingLinks(src, (name) => name === 'node_modules' || name === '.git');
         cpSync(src, staging, { recursive: true, filter: (p) => !/[\\/](node_modules|\.git)$/.test(p) });
       } else if (/\.(tgz|tar\.gz)$/i.test(src)) {
         extractTgz(src, staging);
@@ -222,11 +314,18 @@ export class PluginRegistry {
         throw inputError(`${src}: a plugin is a folder or a .tgz (npm pack)`, { file: src });
       }
       const manifest = statSync(src).isDirectory() ? readPluginManifest(root) : readPackedManifest(root, src);
+      const taken = this.store.getPlugin(manifest.id);
+      const takenOrigin = (taken?.manifest as StoredManifest | undefined)?.origin;
+      if (taken && takenOrigin && takenOrigin !== 'workspace' && existsSync(taken.path)) {
+        throw new LaminaError('conflict', `plugin id "${manifest.id}" is taken by the ${takenOrigin === 'builtin' ? 'first-party' : "user's"} plugin at ${taken.path}; a workspace plugin cannot replace it (give yours another id)`, { field: 'lamina.id' });
+      }
       const target = join(into, manifest.id);
       rmSync(target, { recursive: true, force: true });
       cpSync(root, target, { recursive: true });
       this.refresh();
-      // An explicit install is a fresh start even when the same version failed before.
+      // An explicit install is a fresh start even when the same version failed before, and the
+      // user's consent to run it (the CLI and the UI say what a plugin can do).
+      this.grantConsent(manifest.id);
       this.store.setPluginEnabled(manifest.id, true);
       this.store.setPluginError(manifest.id, null);
       return readPluginManifest(target);
@@ -255,21 +354,3 @@ function readVersion(dir: string): string {
     return '0.0.0';
   }
 }
-
-function toInfo(rec: PluginRecord): PluginInfo {
-  const s = rec.manifest as StoredManifest | null;
-  const m = s?.manifest ?? null;
-  return {
-    id: rec.id,
-    version: rec.version,
-    enabled: rec.enabled,
-    error: rec.error,
-    path: rec.path,
-    origin: s?.origin ?? 'workspace',
-    displayName: m?.displayName ?? rec.id,
-    description: m?.description ?? '',
-    apiVersion: m?.apiVersion ?? null,
-    contributes: m?.contributes ?? null,
-  };
-}
-

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { inputError } from '../util/errors';
+import { PLUGIN_INSTALL_LIMITS, mib } from './installLimits';
 
 function field(block: Buffer, start: number, length: number): string {
   const raw = block.subarray(start, start + length);
@@ -20,11 +21,15 @@ function octal(block: Buffer, start: number, length: number): number {
 }
 
 /** Returns the relative paths of the files written. */
-export function extractTgz(file: string, into: string): string[] {
+export function extractTgz(file: string, into: string, limits = PLUGIN_INSTALL_LIMITS): string[] {
   let data: Buffer;
   try {
-    data = gunzipSync(readFileSync(file));
+    // Inflating stops at the cap: a gzip bomb costs at most maxUnpackedBytes of memory.
+    data = gunzipSync(readFileSync(file), { maxOutputLength: limits.maxUnpackedBytes });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+      throw inputError(`${file}: unpacks to more than ${mib(limits.maxUnpackedBytes)}; refused (a plugin package should be far smaller)`, { file });
+    }
     throw inputError(`${file}: not a gzipped tarball (${(e as Error).message})`, { file });
   }
   const written: string[] = [];
@@ -50,6 +55,8 @@ export function extractTgz(file: string, into: string): string[] {
     const name = longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
     longName = null;
     if (type !== '0' && type !== '\0' && type !== '5') continue; // links, devices: skipped
+    if (size > limits.maxEntryBytes) throw inputError(`${file}: entry "${name}" is ${mib(size)}, over the ${mib(limits.maxEntryBytes)} limit for one file`, { file });
+    if (written.length >= limits.maxFiles) throw inputError(`${file}: more than ${limits.maxFiles} files; refused`, { file });
     const rel = normalize(name).replace(/^([/\\])+/, '');
     if (rel.startsWith('..') || rel.split(sep).includes('..')) throw inputError(`${file}: entry "${name}" points outside the package`, { file });
     const target = join(into, rel);

@@ -102,6 +102,9 @@ export function main(): void {
   }
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  // Ctrl-C in a terminal signals the whole process group: the owner turns it into a cancel (stop at the
+  // next batch, record `cancelled`), so the host must not die first. It still ends when the owner goes.
+  process.on('SIGINT', () => undefined);
   if (parentPort) {
     parentPort.on('message', (e) => void handle(e.data));
   } else {
