@@ -22,6 +22,8 @@ export interface ColumnStats {
   max?: number;
   /** Categorical columns: distinct values in first-seen order (capped for display). */
   categories?: string[];
+  /** Why the column is not a model feature (an identifier, free text, dropped on request); absent = a feature. */
+  excluded?: string;
 }
 
 /** What the catalog knows about an imported dataset (one row of `datasets`). */

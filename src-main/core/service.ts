@@ -22,6 +22,10 @@ export interface ImportOptions {
   seed?: number;
   /** Force an importer by id (built-in: csv, tsv, json, image-folder). */
   importer?: string;
+  /** Use these columns as features even if they look like identifiers or free text. */
+  keepColumns?: string[];
+  /** Leave these columns out of the features. */
+  dropColumns?: string[];
   onProgress?: (p: { phase: string; done: number; total: number | null }) => void;
 }
 

@@ -25,6 +25,7 @@ export const columnStatsSchema = z.object({
   min: z.number().optional(),
   max: z.number().optional(),
   categories: z.array(z.string()).optional(),
+  excluded: z.string().optional(),
 });
 
 export const datasetMetaSchema = z.object({
@@ -256,6 +257,8 @@ export const importOptionsSchema = z.object({
     .optional(),
   seed: z.number().int().min(0).optional(),
   importer: z.string().optional(),
+  keepColumns: z.array(z.string()).optional(),
+  dropColumns: z.array(z.string()).optional(),
   /** Client-chosen id; `import.progress` events carry it back. */
   progressId: z.string().max(100).optional(),
 });
