@@ -56,6 +56,15 @@ export interface DatasetMeta {
   createdAt: string;
 }
 
+/** Training settings a model (a template's meta.defaults) may suggest; a run's own settings win. */
+export type TrainDefaults = {
+  epochs?: number;
+  batchSize?: number;
+  earlyStoppingPatience?: number;
+  restoreBestWeights?: boolean;
+  clipNorm?: number;
+};
+
 /** Everything a training run needs, as recorded on the run. */
 export interface TrainConfig {
   epochs: number;
@@ -69,6 +78,11 @@ export interface TrainConfig {
   /** Early stopping on `monitor` (default val_loss) after `patience` epochs without improvement; 0 = off. */
   earlyStoppingPatience: number;
   earlyStoppingMonitor: string;
+  /**
+   * With early stopping: put back the weights of the best epoch (by the monitor) before the test
+   * evaluation and the saved model, as Keras's restore_best_weights. Absent on older runs = false.
+   */
+  restoreBestWeights?: boolean;
   /** Gradient clipping: by global norm and/or by value; null = off. */
   clipNorm: number | null;
   clipValue: number | null;

@@ -11,6 +11,7 @@ import type {
   RunRecord,
   Task,
   TrainConfig,
+  TrainDefaults,
 } from './domain';
 
 export interface ImportOptions {
@@ -45,7 +46,7 @@ export interface TemplateInfo {
   origin: string;
   source: string;
   /** Training defaults the template suggests (used when a run does not set them). */
-  defaults?: { epochs?: number; batchSize?: number };
+  defaults?: TrainDefaults;
 }
 
 export interface TrainRequest {

@@ -4,6 +4,13 @@ import type { BackendName, RunRecord } from '../../core/domain';
 import type { Lamina } from '../../core/lamina';
 import type { Command } from '../command';
 import { keyValues, num, str, usage } from '../args';
+
+function bool(v: unknown, flag: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  throw usage(`--${flag} expects true or false, got "${String(v)}"`);
+}
 import { formatMetric, type Output } from '../output';
 
 /** The final value of every epoch-level and test metric (per-batch series left out). */
@@ -72,7 +79,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train, record the run, evaluate on the test split',
   usage:
-    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--early-stopping N] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID]',
+    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--early-stopping N (0 = off)] [--restore-best true|false] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID]',
   options: {
     dataset: { type: 'string' },
     model: { type: 'string' },
@@ -88,6 +95,7 @@ export const trainCommand: Command = {
     name: { type: 'string' },
     'early-stopping': { type: 'string' },
     'early-stopping-monitor': { type: 'string' },
+    'restore-best': { type: 'string' },
     'clip-norm': { type: 'string' },
     'clip-value': { type: 'string' },
     'checkpoint-every': { type: 'string' },
@@ -121,7 +129,9 @@ export const trainCommand: Command = {
         backend: (str(v.backend) as BackendName | undefined) ?? null,
         earlyStoppingPatience: num(v['early-stopping'], 'early-stopping', { int: true, min: 0 }),
         earlyStoppingMonitor: str(v['early-stopping-monitor']),
-        clipNorm: num(v['clip-norm'], 'clip-norm') ?? null,
+        restoreBestWeights: bool(v['restore-best'], 'restore-best'),
+        // Unset stays undefined, so a template's default (the LSTM's clip norm) applies.
+        clipNorm: num(v['clip-norm'], 'clip-norm'),
         clipValue: num(v['clip-value'], 'clip-value') ?? null,
         checkpointEvery: num(v['checkpoint-every'], 'checkpoint-every', { int: true, min: 0 }),
         params: keyValues(v.param as string[] | undefined, 'param'),

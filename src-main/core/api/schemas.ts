@@ -79,7 +79,15 @@ export const templateInfoSchema = z.object({
   origin: z.string(),
   source: z.string(),
   /** Training settings the template suggests; the Train form shows them and a run uses them unless it sets its own. */
-  defaults: z.looseObject({ epochs: z.number().optional(), batchSize: z.number().optional() }).optional(),
+  defaults: z
+    .looseObject({
+      epochs: z.number().optional(),
+      batchSize: z.number().optional(),
+      earlyStoppingPatience: z.number().optional(),
+      restoreBestWeights: z.boolean().optional(),
+      clipNorm: z.number().optional(),
+    })
+    .optional(),
 });
 
 export const modelSummarySchema = z.object({
@@ -114,6 +122,7 @@ export const trainConfigSchema = z.object({
   backend: backendSchema.nullable(),
   earlyStoppingPatience: z.number().int().min(0),
   earlyStoppingMonitor: z.string().min(1),
+  restoreBestWeights: z.boolean().optional(),
   clipNorm: z.number().positive().nullable(),
   clipValue: z.number().positive().nullable(),
   checkpointEvery: z.number().int().min(0),

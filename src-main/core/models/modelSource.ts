@@ -14,7 +14,7 @@ import { SourceMap } from 'node:module';
 import { runInThisContext } from 'node:vm';
 import { transformSync, type Message } from 'esbuild';
 import type * as TF from '@tensorflow/tfjs';
-import type { Task } from '../domain';
+import type { Task, TrainDefaults } from '../domain';
 import { sha256 } from '../util/hash';
 import { HostError, errorMessage } from '../engine/host/hostError';
 import { adadelta, installAdadelta } from './adadelta';
@@ -27,8 +27,8 @@ export interface ModelMeta {
   tasks?: Task[];
   /** 'input': an autoencoder, trained to reconstruct its input. */
   target?: 'input' | 'label';
-  /** Training defaults that suit the model (epochs, batch size), used when a run sets none. */
-  defaults?: { epochs?: number; batchSize?: number };
+  /** Training defaults that suit the model, used for what a run does not set. */
+  defaults?: TrainDefaults;
 }
 
 export interface LoadedModelModule {

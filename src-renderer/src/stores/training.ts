@@ -21,7 +21,10 @@ export interface TrainForm {
   epochs: number | null;
   batchSize: number | null;
   seed: number;
-  earlyStoppingPatience: number;
+  /** null: the model's own default (templates stop early with patience 5–10). 0 = off. */
+  earlyStoppingPatience: number | null;
+  /** null: the model's own default (templates: on). */
+  restoreBestWeights: boolean | null;
   backend: Config['backend'];
   experiment: string;
   /** Plugin trainer id, or null for TensorFlow.js fit. */
@@ -51,7 +54,8 @@ export const useTrainingStore = defineStore('training', () => {
     epochs: null,
     batchSize: null,
     seed: 42,
-    earlyStoppingPatience: 0,
+    earlyStoppingPatience: null,
+    restoreBestWeights: null,
     backend: null,
     experiment: 'Default',
     trainer: null,
@@ -113,7 +117,8 @@ export const useTrainingStore = defineStore('training', () => {
           optimizer: form.optimizer,
           learningRate: form.learningRate,
           backend: form.backend,
-          earlyStoppingPatience: form.earlyStoppingPatience,
+          ...(form.earlyStoppingPatience !== null ? { earlyStoppingPatience: form.earlyStoppingPatience } : {}),
+          ...(form.restoreBestWeights !== null ? { restoreBestWeights: form.restoreBestWeights } : {}),
           ...(form.trainer ? { trainer: form.trainer } : {}),
         },
       });

@@ -8,7 +8,7 @@ import type { MetricPoint, Task, TrainConfig } from '../../domain';
 import type { HostToCoreMessage } from '../protocol';
 import type { BuiltModel } from '../../models/modelSource';
 import { installGradientClipping } from './clipping';
-import { checkpointFolder, readCheckpoint, writeCheckpoint } from './checkpoints';
+import { checkpointFolder, readBestWeights, readCheckpoint, writeCheckpoint } from './checkpoints';
 import type { DatasetTensors } from './datasetTensors';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALIDATION, splitRows } from './datasetTensors';
 import type { SeededRandom } from './determinism';
@@ -40,6 +40,8 @@ export interface TrainResult {
   status: 'completed' | 'cancelled';
   epochsRun: number;
   stoppedEarly: boolean;
+  /** The epoch whose weights the model holds after restore-best; null when the last epoch's were kept. */
+  restoredEpoch: number | null;
   form: LabelForm;
   splits: { train: SplitTensors; validation: SplitTensors | null; test: SplitTensors | null };
 }
@@ -108,6 +110,15 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   let best: number | null = null;
   let wait = 0;
   let stoppedEarly = false;
+  // Restore-best: a copy of the weights at the best epoch so far (Keras restore_best_weights).
+  const restoreBest = patience > 0 && config.restoreBestWeights === true;
+  let bestWeights: TF.Tensor[] | null = null;
+  let bestEpoch: number | null = null;
+  const keepBest = (epoch: number) => {
+    if (bestWeights) tf.dispose(bestWeights);
+    bestWeights = model.getWeights().map((w) => w.clone());
+    bestEpoch = epoch;
+  };
 
   let initialEpoch = 0;
   if (input.resume) {
@@ -116,6 +127,10 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     initialEpoch = state.epoch;
     best = state.earlyStopping.best;
     wait = state.earlyStopping.wait;
+    if (restoreBest && state.earlyStopping.bestEpoch) {
+      bestWeights = readBestWeights(tf, model, input.resume.checkpointDir);
+      bestEpoch = bestWeights ? state.earlyStopping.bestEpoch : null;
+    }
   }
 
   let epochsRun = initialEpoch;
@@ -167,6 +182,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
             if (best === null || (upward ? value > best : value < best)) {
               best = value;
               wait = 0;
+              if (restoreBest) keepBest(epoch);
             } else if (++wait >= patience) {
               stoppedEarly = true;
               model.stopTraining = true;
@@ -179,9 +195,9 @@ export async function train(input: TrainInput): Promise<TrainResult> {
             epoch,
             seed: random.seed,
             rng: random.state(),
-            earlyStopping: { best, wait },
+            earlyStopping: { best, wait, bestEpoch },
             createdAt: new Date().toISOString(),
-          });
+          }, bestWeights);
           emit({ type: 'artifact', path: rel, kind: 'checkpoint' });
         }
       },
@@ -203,12 +219,24 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   }
   flush();
 
+  let restoredEpoch: number | null = null;
+  const snapshot = bestWeights as TF.Tensor[] | null;
+  if (snapshot) {
+    // Test metrics and the saved model come from the best epoch, not the last one.
+    if (!cancelled && !nan && bestEpoch !== null && bestEpoch !== epochsRun) {
+      model.setWeights(snapshot);
+      restoredEpoch = bestEpoch;
+      emit({ type: 'metrics', points: [{ key: 'restored_epoch', step: epochsRun, epoch: epochsRun, value: bestEpoch, time: Date.now() }] });
+    }
+    tf.dispose(snapshot);
+  }
+
   if (nan) {
     disposeSplits(splits);
     const { epoch, batch, value } = nan;
     throw new HostError('nan', `loss became ${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'} at epoch ${epoch}, batch ${batch} (try a lower learning rate, gradient clipping, or check the data)`);
   }
-  return { status: cancelled ? 'cancelled' : 'completed', epochsRun, stoppedEarly, form, splits };
+  return { status: cancelled ? 'cancelled' : 'completed', epochsRun, stoppedEarly, restoredEpoch, form, splits };
 }
 
 export function disposeSplits(splits: TrainResult['splits']): void {
