@@ -83,6 +83,18 @@ export interface TrainConfig {
    * evaluation and the saved model, as Keras's restore_best_weights. Absent on older runs = false.
    */
   restoreBestWeights?: boolean;
+  /** Learning-rate schedule, set per epoch: none (default), step, exponential, cosine or plateau (reduce on plateau). */
+  lrSchedule?: 'none' | 'step' | 'exponential' | 'cosine' | 'plateau';
+  /** Epochs of linear warm-up from 0 to the base rate before the schedule (0 = none). */
+  lrWarmupEpochs?: number;
+  /** Factor per step (step 0.5, exponential 0.95 a epoch, plateau 0.5 by default). */
+  lrDecay?: number;
+  /** Epochs between steps (step, default 10) or without improvement before a cut (plateau, default 5). */
+  lrStepEpochs?: number;
+  /** Floor of the rate (cosine anneals to it). Default 0. */
+  lrMin?: number;
+  /** Class weights for imbalanced classification: 'balanced' = n / (classes · n_class) over training rows. */
+  classWeight?: 'none' | 'balanced';
   /** Gradient clipping: by global norm and/or by value; null = off. */
   clipNorm: number | null;
   clipValue: number | null;

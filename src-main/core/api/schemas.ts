@@ -85,6 +85,12 @@ export const templateInfoSchema = z.object({
       batchSize: z.number().optional(),
       earlyStoppingPatience: z.number().optional(),
       restoreBestWeights: z.boolean().optional(),
+  lrSchedule: z.enum(['none', 'step', 'exponential', 'cosine', 'plateau']).optional(),
+  lrWarmupEpochs: z.number().int().min(0).optional(),
+  lrDecay: z.number().positive().max(1).optional(),
+  lrStepEpochs: z.number().int().min(1).optional(),
+  lrMin: z.number().min(0).optional(),
+  classWeight: z.enum(['none', 'balanced']).optional(),
       clipNorm: z.number().optional(),
     })
     .optional(),

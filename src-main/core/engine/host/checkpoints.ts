@@ -21,6 +21,8 @@ export interface CheckpointState {
   rng: RngState;
   /** bestEpoch: the epoch whose weights restore-best holds (in best-weights.bin); absent on older checkpoints. */
   earlyStopping: { best: number | null; wait: number; bestEpoch?: number | null };
+  /** Reduce-on-plateau state of the learning-rate schedule, when it is on. */
+  lrPlateau?: { best: number | null; wait: number; lr: number };
   createdAt: string;
 }
 

@@ -8,6 +8,8 @@ import type { MetricPoint, Task, TrainConfig } from '../../domain';
 import type { HostToCoreMessage } from '../protocol';
 import type { BuiltModel } from '../../models/modelSource';
 import { installGradientClipping } from './clipping';
+import { balancedClassWeights } from './classWeights';
+import { optimizerRate, scheduleSpec, scheduledRate, setOptimizerRate, updatePlateau, type PlateauState } from './lrSchedule';
 import { checkpointFolder, readBestWeights, readCheckpoint, writeCheckpoint } from './checkpoints';
 import type { DatasetTensors } from './datasetTensors';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALIDATION, splitRows } from './datasetTensors';
@@ -120,6 +122,18 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     bestEpoch = epoch;
   };
 
+  // Learning-rate schedule: the rate for each epoch is set before it runs and logged as `lr`.
+  const lrSpec = scheduleSpec(config);
+  const baseRate = model.optimizer ? optimizerRate(model.optimizer) : null;
+  const scheduling = baseRate !== null && (lrSpec.schedule !== 'none' || lrSpec.warmupEpochs > 0);
+  let plateau: PlateauState | null = scheduling && lrSpec.schedule === 'plateau' ? { best: null, wait: 0, lr: baseRate } : null;
+  const plateauMonitor = validation ? 'val_loss' : 'loss';
+
+  // Class weights: from the training rows' labels, so validation and test stay unseen.
+  const classWeight = config.classWeight === 'balanced' && input.task === 'classification' && built.target === 'label'
+    ? balancedClassWeights(data.y, trainSplit.rows, numClasses)
+    : undefined;
+
   let initialEpoch = 0;
   if (input.resume) {
     const state = await readCheckpoint(model, input.resume.checkpointDir);
@@ -127,6 +141,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     initialEpoch = state.epoch;
     best = state.earlyStopping.best;
     wait = state.earlyStopping.wait;
+    if (plateau && state.lrPlateau) plateau = { ...state.lrPlateau };
     if (restoreBest && state.earlyStopping.bestEpoch) {
       bestWeights = readBestWeights(tf, model, input.resume.checkpointDir);
       bestEpoch = bestWeights ? state.earlyStopping.bestEpoch : null;
@@ -145,6 +160,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     verbose: 0,
     yieldEvery: 'never',
     validationData: validation ? [validation.x, validation.y] : undefined,
+    classWeight,
     callbacks: {
       onBatchEnd: async (batch, logs) => {
         const epoch = epochsRun + 1;
@@ -174,7 +190,9 @@ export async function train(input: TrainInput): Promise<TrainResult> {
         const epoch = epochIndex + 1;
         epochsRun = epoch;
         for (const [key, value] of Object.entries(logs ?? {})) point(normaliseMetricKey(key), epoch, epoch, value);
+        if (scheduling) point('lr', epoch, epoch, optimizerRate(model.optimizer)!);
         flush();
+        if (plateau) plateau = updatePlateau(lrSpec, plateau, logs?.[plateauMonitor], false);
 
         if (patience > 0) {
           const value = logs?.[monitor] ?? logs?.[monitor.replace('accuracy', 'acc')];
@@ -196,6 +214,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
             seed: random.seed,
             rng: random.state(),
             earlyStopping: { best, wait, bestEpoch },
+            ...(plateau ? { lrPlateau: plateau } : {}),
             createdAt: new Date().toISOString(),
           }, bestWeights);
           emit({ type: 'artifact', path: rel, kind: 'checkpoint' });
@@ -207,6 +226,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   // One fit() call per epoch, shuffled by us: fit's own shuffle permutes one index array in place
   // across epochs, state a checkpoint could not capture, so a resumed run would see other batches.
   for (let epochIndex = initialEpoch; epochIndex < config.epochs; epochIndex++) {
+    if (scheduling) setOptimizerRate(model.optimizer, scheduledRate(lrSpec, baseRate, epochIndex + 1, plateau));
     const order = config.shuffle ? tf.tensor1d(Int32Array.from(shuffledIndices(trainSplit.rows.length, random)), 'int32') : null;
     const xs = order ? tf.gather(trainSplit.x, order) : trainSplit.x;
     const ys = order ? tf.gather(trainSplit.y, order) : trainSplit.y;
