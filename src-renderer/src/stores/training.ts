@@ -25,6 +25,11 @@ export interface TrainForm {
   earlyStoppingPatience: number | null;
   /** null: the model's own default (templates: on). */
   restoreBestWeights: boolean | null;
+  /** Learning-rate schedule and its warm-up; 'none' = constant rate. */
+  lrSchedule: NonNullable<Config['lrSchedule']>;
+  lrWarmupEpochs: number;
+  /** 'balanced' weighs classes inversely to their training counts. */
+  classWeight: NonNullable<Config['classWeight']>;
   backend: Config['backend'];
   experiment: string;
   /** Plugin trainer id, or null for TensorFlow.js fit. */
@@ -56,6 +61,9 @@ export const useTrainingStore = defineStore('training', () => {
     seed: 42,
     earlyStoppingPatience: null,
     restoreBestWeights: null,
+    lrSchedule: 'none',
+    lrWarmupEpochs: 0,
+    classWeight: 'none',
     backend: null,
     experiment: 'Default',
     trainer: null,
@@ -119,6 +127,9 @@ export const useTrainingStore = defineStore('training', () => {
           backend: form.backend,
           ...(form.earlyStoppingPatience !== null ? { earlyStoppingPatience: form.earlyStoppingPatience } : {}),
           ...(form.restoreBestWeights !== null ? { restoreBestWeights: form.restoreBestWeights } : {}),
+          ...(form.lrSchedule !== 'none' ? { lrSchedule: form.lrSchedule } : {}),
+          ...(form.lrWarmupEpochs > 0 ? { lrWarmupEpochs: form.lrWarmupEpochs } : {}),
+          ...(form.classWeight !== 'none' ? { classWeight: form.classWeight } : {}),
           ...(form.trainer ? { trainer: form.trainer } : {}),
         },
       });

@@ -4,6 +4,7 @@ import { runInProcess, template } from './helpers/runInProcess';
 import { scheduleSpec, scheduledRate, updatePlateau } from '../../../src-main/core/engine/host/lrSchedule';
 import { balancedClassWeights } from '../../../src-main/core/engine/host/classWeights';
 import { configAsParams, resolveTrainConfig } from '../../../src-main/core/training/trainConfig';
+import { trainConfigSchema } from '../../../src-main/core/api/schemas';
 
 const mlp = template('mlp');
 const spec = (over: Parameters<typeof resolveTrainConfig>[0]) => scheduleSpec(resolveTrainConfig({ seed: 1, epochs: 20, ...over }));
@@ -41,6 +42,12 @@ describe('learning-rate schedules', () => {
     expect(plain.series('loss')).not.toEqual(a.series('loss'));
     expect(plain.series('lr')).toEqual([]);
     expect(configAsParams(resolveTrainConfig({ seed: 1, lrSchedule: 'cosine', lrWarmupEpochs: 2 }))).toMatchObject({ lr_schedule: 'cosine', lr_warmup_epochs: '2' });
+  });
+
+  it('travels through the API contract (runs.start config) unchanged', () => {
+    const config = { lrSchedule: 'plateau', lrWarmupEpochs: 2, lrDecay: 0.3, lrStepEpochs: 4, lrMin: 1e-5, classWeight: 'balanced', restoreBestWeights: true };
+    expect(trainConfigSchema.partial().parse(config)).toEqual(config);
+    expect(trainConfigSchema.partial().safeParse({ lrSchedule: 'linear' }).success).toBe(false);
   });
 
   it('rejects an unknown schedule or a bad factor, naming the field', () => {
