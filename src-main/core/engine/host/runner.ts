@@ -100,15 +100,15 @@ export async function runTraining(msg: StartTrainingMessage, deps: RunDeps): Pro
     );
     try {
       const summary = summarizeModel(built.model);
-      // Kept with the run (layers, output shapes, params), for `lamina show` and later readers.
-      writeFileSync(join(msg.artifactsDir, MODEL_SUMMARY_JSON), JSON.stringify(summary, null, 2));
-      deps.emit({ type: 'artifact', path: MODEL_SUMMARY_JSON, kind: 'summary' });
       deps.emit({
         type: 'model',
         summary,
         topology: built.model.toJSON(null, false),
         resolvedParams: resolvedParams(built),
       });
+      // Kept with the run (layers, output shapes, params), for `lamina show` and later readers.
+      writeFileSync(join(msg.artifactsDir, MODEL_SUMMARY_JSON), JSON.stringify(summary, null, 2));
+      deps.emit({ type: 'artifact', path: MODEL_SUMMARY_JSON, kind: 'summary' });
       const result = await train({
         tf,
         built,
