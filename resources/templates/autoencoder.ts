@@ -17,6 +17,8 @@ export const meta: Lamina.ModelMeta = {
   description: 'Dense encoder–bottleneck–decoder trained to reconstruct its input (no labels needed).',
   tasks: ['classification', 'regression'],
   target: 'input',
+  // Stops after 10 epochs without a better val_loss and keeps the best epoch's weights.
+  defaults: { earlyStoppingPatience: 10, restoreBestWeights: true },
 };
 
 export default function createModel(ctx: Lamina.ModelContext) {

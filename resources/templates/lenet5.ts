@@ -20,7 +20,8 @@ export const meta: Lamina.ModelMeta = {
   description: 'The classic convolutional network for small grayscale images (digits).',
   tasks: ['classification'],
   // Enough epochs to converge on small datasets such as iris or 8×8 digits.
-  defaults: { epochs: 20, batchSize: 32 },
+  // Stops after 5 epochs without a better val_loss and keeps the best epoch's weights.
+  defaults: { epochs: 20, batchSize: 32, earlyStoppingPatience: 5, restoreBestWeights: true },
 };
 
 /** [h, w, c] for the convolution: images as they are, flat square vectors reshaped. */

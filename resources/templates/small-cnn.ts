@@ -19,7 +19,8 @@ export const meta: Lamina.ModelMeta = {
   description: 'Conv–BatchNorm–ReLU–MaxPool blocks with dropout: a compact modern image classifier.',
   tasks: ['classification'],
   // Enough epochs to converge on small datasets such as iris or 8×8 digits.
-  defaults: { epochs: 10, batchSize: 32 },
+  // Stops after 5 epochs without a better val_loss and keeps the best epoch's weights.
+  defaults: { epochs: 10, batchSize: 32, earlyStoppingPatience: 5, restoreBestWeights: true },
 };
 
 function imageShape(inputShape: number[]): [number, number, number] {

@@ -22,6 +22,8 @@ export interface ColumnStats {
   max?: number;
   /** Categorical columns: distinct values in first-seen order (capped for display). */
   categories?: string[];
+  /** Why the column is not a model feature (an identifier, free text, dropped on request); absent = a feature. */
+  excluded?: string;
 }
 
 /** What the catalog knows about an imported dataset (one row of `datasets`). */
@@ -54,6 +56,15 @@ export interface DatasetMeta {
   createdAt: string;
 }
 
+/** Training settings a model (a template's meta.defaults) may suggest; a run's own settings win. */
+export type TrainDefaults = {
+  epochs?: number;
+  batchSize?: number;
+  earlyStoppingPatience?: number;
+  restoreBestWeights?: boolean;
+  clipNorm?: number;
+};
+
 /** Everything a training run needs, as recorded on the run. */
 export interface TrainConfig {
   epochs: number;
@@ -67,6 +78,23 @@ export interface TrainConfig {
   /** Early stopping on `monitor` (default val_loss) after `patience` epochs without improvement; 0 = off. */
   earlyStoppingPatience: number;
   earlyStoppingMonitor: string;
+  /**
+   * With early stopping: put back the weights of the best epoch (by the monitor) before the test
+   * evaluation and the saved model, as Keras's restore_best_weights. Absent on older runs = false.
+   */
+  restoreBestWeights?: boolean;
+  /** Learning-rate schedule, set per epoch: none (default), step, exponential, cosine or plateau (reduce on plateau). */
+  lrSchedule?: 'none' | 'step' | 'exponential' | 'cosine' | 'plateau';
+  /** Epochs of linear warm-up from 0 to the base rate before the schedule (0 = none). */
+  lrWarmupEpochs?: number;
+  /** Factor per step (step 0.5, exponential 0.95 a epoch, plateau 0.5 by default). */
+  lrDecay?: number;
+  /** Epochs between steps (step, default 10) or without improvement before a cut (plateau, default 5). */
+  lrStepEpochs?: number;
+  /** Floor of the rate (cosine anneals to it). Default 0. */
+  lrMin?: number;
+  /** Class weights for imbalanced classification: 'balanced' = n / (classes · n_class) over training rows. */
+  classWeight?: 'none' | 'balanced';
   /** Gradient clipping: by global norm and/or by value; null = off. */
   clipNorm: number | null;
   clipValue: number | null;

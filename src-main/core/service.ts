@@ -11,6 +11,7 @@ import type {
   RunRecord,
   Task,
   TrainConfig,
+  TrainDefaults,
 } from './domain';
 
 export interface ImportOptions {
@@ -22,6 +23,10 @@ export interface ImportOptions {
   seed?: number;
   /** Force an importer by id (built-in: csv, tsv, json, image-folder). */
   importer?: string;
+  /** Use these columns as features even if they look like identifiers or free text. */
+  keepColumns?: string[];
+  /** Leave these columns out of the features. */
+  dropColumns?: string[];
   onProgress?: (p: { phase: string; done: number; total: number | null }) => void;
 }
 
@@ -41,7 +46,7 @@ export interface TemplateInfo {
   origin: string;
   source: string;
   /** Training defaults the template suggests (used when a run does not set them). */
-  defaults?: { epochs?: number; batchSize?: number };
+  defaults?: TrainDefaults;
 }
 
 export interface TrainRequest {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Task } from '../../core/domain';
+import type { ColumnStats, Task } from '../../core/domain';
 import type { Command } from '../command';
 import { num, str, usage } from '../args';
 import { table } from '../output';
@@ -13,11 +13,33 @@ function parseSplit(v: string | undefined): [number, number, number] | undefined
   return parts as [number, number, number];
 }
 
+function list(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+function columnOverrides(keep: unknown, drop: unknown): { keepColumns?: string[]; dropColumns?: string[] } {
+  const keepColumns = list(keep);
+  const dropColumns = list(drop);
+  return { ...(keepColumns ? { keepColumns } : {}), ...(dropColumns ? { dropColumns } : {}) };
+}
+
+function excludedColumns(columns: ColumnStats[]): { column: string; reason: string }[] {
+  return columns.filter((c) => c.excluded).map((c) => ({ column: c.name, reason: c.excluded! }));
+}
+
+/** Says which columns were left out and why, and how to override. */
+function describeExcluded(columns: ColumnStats[]): string {
+  const out = excludedColumns(columns);
+  if (!out.length) return '';
+  return `\nLeft out of the features (use --keep-column COL to keep one):\n${out.map((e) => `  ${e.column}: ${e.reason}`).join('\n')}`;
+}
+
 export const importCommand: Command = {
   name: 'import',
   summary: 'import a CSV/TSV/JSON file, an image folder or a built-in sample (sample:ID) as a dataset',
   usage:
-    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N]',
+    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N] [--keep-column COL]… [--drop-column COL]…',
   options: {
     name: { type: 'string' },
     target: { type: 'string' },
@@ -26,6 +48,8 @@ export const importCommand: Command = {
     seed: { type: 'string' },
     importer: { type: 'string' },
     'image-size': { type: 'string' },
+    'keep-column': { type: 'string', multiple: true },
+    'drop-column': { type: 'string', multiple: true },
   },
   async run({ args, out, core }) {
     const file = args.positionals[0];
@@ -43,6 +67,7 @@ export const importCommand: Command = {
       split: parseSplit(str(args.values.split)),
       seed: num(args.values.seed, 'seed', { int: true, min: 0 }),
       importer: str(args.values.importer),
+      ...columnOverrides(args.values['keep-column'], args.values['drop-column']),
       ...(args.values['image-size'] ? { imageSize: num(args.values['image-size'], 'image-size', { int: true, min: 4 }) } : {}),
       onProgress: (p: { phase: string; done: number; total: number | null }) => bar.update(p.total ? p.done / p.total : 0, `${p.phase}`),
     } as Parameters<typeof lamina.importDataset>[1];
@@ -61,11 +86,13 @@ export const importCommand: Command = {
         splits: meta.splits,
         inputShape: meta.inputShape,
         hash: meta.hash,
+        excluded: excludedColumns(meta.columns),
       },
       () =>
         `Imported ${meta.name} (${meta.id.slice(0, 8)}): ${meta.rows} rows, ${meta.features.length} features, ` +
         `target "${meta.target}" (${meta.task}${meta.classes.length ? `, ${meta.classes.length} classes` : ''}); ` +
-        `split ${meta.splits.train}/${meta.splits.validation}/${meta.splits.test}`,
+        `split ${meta.splits.train}/${meta.splits.validation}/${meta.splits.test}` +
+        describeExcluded(meta.columns),
     );
   },
 };

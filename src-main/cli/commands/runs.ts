@@ -1,4 +1,8 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ModelSummary } from '../../core/domain';
+import { runArtifactsDir, type WorkspacePaths } from '../../core/workspace/workspace';
+import { modelSummaryText } from '../modelSummaryText';
 import type { Command } from '../command';
 import { num, str, usage } from '../args';
 import { formatMetric, table } from '../output';
@@ -52,6 +56,15 @@ export const runsCommand: Command = {
   },
 };
 
+/** The model summary a run stored (runs recorded before it was stored have none). */
+function readRunSummary(paths: WorkspacePaths, runId: string): ModelSummary | null {
+  try {
+    return JSON.parse(readFileSync(join(runArtifactsDir(paths, runId), 'model-summary.json'), 'utf8')) as ModelSummary;
+  } catch {
+    return null;
+  }
+}
+
 export const showCommand: Command = {
   name: 'show',
   summary: 'show one run: params, final metrics, backend, hashes, artifacts',
@@ -75,7 +88,8 @@ export const showCommand: Command = {
       evaluation: d.report,
       artifacts: d.artifacts,
     };
-    out.result(doc, () => {
+    const summary = readRunSummary(lamina.paths, run.id);
+    out.result({ ...doc, modelSummary: summary }, () => {
       const lines = [
         `Run ${run.id}  ${run.status}`,
         `  experiment   ${run.experiment}`,
@@ -88,6 +102,7 @@ export const showCommand: Command = {
       if (run.error) lines.push(`  error        ${run.error}`);
       lines.push('params:', ...Object.entries(d.params).map(([k, x]) => `  ${k.padEnd(24)} ${x}`));
       lines.push('metrics:', ...Object.entries(doc.metrics).map(([k, x]) => `  ${k.padEnd(24)} ${formatMetric(x)}`));
+      if (summary) lines.push('model:', ...modelSummaryText(summary).split('\n').map((l) => `  ${l}`));
       if (d.artifacts.length) lines.push('artifacts:', ...d.artifacts.map((a) => `  ${a.path} (${a.kind}, ${a.bytes} B)`));
       return lines.join('\n');
     });

@@ -1,9 +1,16 @@
-import type { BackendName, RunRecord } from '../../core/domain';
+import type { BackendName, RunRecord, TrainConfig } from '../../core/domain';
 import type { Lamina } from '../../core/lamina';
 import type { Command } from '../command';
 import { keyValues, num, str, usage } from '../args';
 import { formatMetric, type Output } from '../output';
 import { checkParams, chooseModel } from '../modelArg';
+
+function bool(v: unknown, flag: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  throw usage(`--${flag} expects true or false, got "${String(v)}"`);
+}
 
 /** The final value of every epoch-level and test metric (per-batch series left out). */
 export function finalMetrics(core: Lamina, runId: string): Record<string, number> {
@@ -63,7 +70,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train, record the run, evaluate on the test split',
   usage:
-    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--param-unchecked] [--early-stopping N] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID]',
+    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--param-unchecked] [--early-stopping N (0 = off)] [--restore-best true|false] [--lr-schedule step|exponential|cosine|plateau] [--lr-warmup N] [--lr-decay F] [--lr-step N] [--lr-min X] [--class-weight balanced] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID]',
   options: {
     dataset: { type: 'string' },
     model: { type: 'string' },
@@ -79,6 +86,13 @@ export const trainCommand: Command = {
     name: { type: 'string' },
     'early-stopping': { type: 'string' },
     'early-stopping-monitor': { type: 'string' },
+    'restore-best': { type: 'string' },
+    'lr-schedule': { type: 'string' },
+    'lr-warmup': { type: 'string' },
+    'lr-decay': { type: 'string' },
+    'lr-step': { type: 'string' },
+    'lr-min': { type: 'string' },
+    'class-weight': { type: 'string' },
     'clip-norm': { type: 'string' },
     'clip-value': { type: 'string' },
     'checkpoint-every': { type: 'string' },
@@ -115,7 +129,15 @@ export const trainCommand: Command = {
         backend: (str(v.backend) as BackendName | undefined) ?? null,
         earlyStoppingPatience: num(v['early-stopping'], 'early-stopping', { int: true, min: 0 }),
         earlyStoppingMonitor: str(v['early-stopping-monitor']),
-        clipNorm: num(v['clip-norm'], 'clip-norm') ?? null,
+        restoreBestWeights: bool(v['restore-best'], 'restore-best'),
+        lrSchedule: str(v['lr-schedule']) as TrainConfig['lrSchedule'],
+        lrWarmupEpochs: num(v['lr-warmup'], 'lr-warmup', { int: true, min: 0 }),
+        lrDecay: num(v['lr-decay'], 'lr-decay'),
+        lrStepEpochs: num(v['lr-step'], 'lr-step', { int: true, min: 1 }),
+        lrMin: num(v['lr-min'], 'lr-min'),
+        classWeight: str(v['class-weight']) as TrainConfig['classWeight'],
+        // Unset stays undefined, so a template's default (the LSTM's clip norm) applies.
+        clipNorm: num(v['clip-norm'], 'clip-norm'),
         clipValue: num(v['clip-value'], 'clip-value') ?? null,
         checkpointEvery: num(v['checkpoint-every'], 'checkpoint-every', { int: true, min: 0 }),
         params,

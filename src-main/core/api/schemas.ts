@@ -25,6 +25,7 @@ export const columnStatsSchema = z.object({
   min: z.number().optional(),
   max: z.number().optional(),
   categories: z.array(z.string()).optional(),
+  excluded: z.string().optional(),
 });
 
 export const datasetMetaSchema = z.object({
@@ -78,7 +79,15 @@ export const templateInfoSchema = z.object({
   origin: z.string(),
   source: z.string(),
   /** Training settings the template suggests; the Train form shows them and a run uses them unless it sets its own. */
-  defaults: z.looseObject({ epochs: z.number().optional(), batchSize: z.number().optional() }).optional(),
+  defaults: z
+    .looseObject({
+      epochs: z.number().optional(),
+      batchSize: z.number().optional(),
+      earlyStoppingPatience: z.number().optional(),
+      restoreBestWeights: z.boolean().optional(),
+      clipNorm: z.number().optional(),
+    })
+    .optional(),
 });
 
 export const modelSummarySchema = z.object({
@@ -113,6 +122,13 @@ export const trainConfigSchema = z.object({
   backend: backendSchema.nullable(),
   earlyStoppingPatience: z.number().int().min(0),
   earlyStoppingMonitor: z.string().min(1),
+  restoreBestWeights: z.boolean().optional(),
+  lrSchedule: z.enum(['none', 'step', 'exponential', 'cosine', 'plateau']).optional(),
+  lrWarmupEpochs: z.number().int().min(0).optional(),
+  lrDecay: z.number().positive().max(1).optional(),
+  lrStepEpochs: z.number().int().min(1).optional(),
+  lrMin: z.number().min(0).optional(),
+  classWeight: z.enum(['none', 'balanced']).optional(),
   clipNorm: z.number().positive().nullable(),
   clipValue: z.number().positive().nullable(),
   checkpointEvery: z.number().int().min(0),
@@ -260,6 +276,8 @@ export const importOptionsSchema = z.object({
     .optional(),
   seed: z.number().int().min(0).optional(),
   importer: z.string().optional(),
+  keepColumns: z.array(z.string()).optional(),
+  dropColumns: z.array(z.string()).optional(),
   /** Client-chosen id; `import.progress` events carry it back. */
   progressId: z.string().max(100).optional(),
 });

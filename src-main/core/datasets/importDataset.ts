@@ -15,10 +15,11 @@ import { encodeImages, encodeTabular, writeColumnarFile, type ColumnarMetadata }
 import { readCsvRows, type CsvRow } from './csvReader';
 import { readImageFolder } from './imageFolder';
 import { readJsonTable } from './jsonReader';
+import { screenColumns } from './columnScreening';
 import { trainStats } from './normalisation';
-import { DEFAULT_SPLIT, assignSplits, splitCounts, validateSplitFractions } from './split';
+import { DEFAULT_SPLIT, SPLIT_CODE, assignSplits, splitCounts, validateSplitFractions } from './split';
 import {
-  ColumnAccumulator, GrowableI32, MAX_CATEGORIES, MISSING_CATEGORY, assertNumericColumn, naturalCompare, oneHotName,
+  ColumnAccumulator, GrowableI32, MAX_CATEGORIES, MISSING_CATEGORY, OTHER_CATEGORY, assertNumericColumn, naturalCompare, oneHotName,
 } from './typeInference';
 
 export const BUILTIN_IMPORTERS = ['csv', 'tsv', 'json', 'image-folder'] as const;
@@ -228,36 +229,33 @@ async function encodeTable(
   }
   const { task, classes, y } = resolveTarget(file, tcol, opts.task);
 
-  // Features.
+  // Features: identifiers and free text are left out (with the reason) unless the user keeps them.
   const featureCols = acc.filter((_, j) => j !== tIndex);
-  for (const c of featureCols) assertNumericColumn(c, file, 'feature');
+  const excluded = screenColumns(file, acc, targetName, opts);
+  for (const c of featureCols) if (!excluded.get(c.name)) assertNumericColumn(c, file, 'feature');
   const split = assignSplits(n, fractions, seed, task === 'classification' ? (y as Int32Array) : null);
 
   const features: { name: string; values: Float32Array }[] = [];
   const columns: ColumnStats[] = [];
   for (const c of featureCols) {
     const type = c.type;
-    if (type === 'number') {
+    const reason = excluded.get(c.name);
+    if (reason) {
+      columns.push({ name: c.name, type, missing: c.missing, excluded: reason });
+    } else if (type === 'number') {
       const s = trainStats(c.values.view(), split);
       features.push({ name: c.name, values: Float32Array.from(c.values.view()) });
       columns.push({ name: c.name, type, missing: c.missing, mean: s.mean, std: s.std, min: s.min, max: s.max });
-    } else if (type === 'category') {
-      const cats = c.categories();
-      const codes = c.categoryCodes();
-      for (let k = 0; k < cats.length; k++) {
-        const v = new Float32Array(n);
-        for (let i = 0; i < n; i++) if (codes[i] === k) v[i] = 1;
-        features.push({ name: oneHotName(c.name, cats[k]), values: v });
-      }
-      if (c.missing > 0) {
-        const v = new Float32Array(n);
-        for (let i = 0; i < n; i++) if (codes[i] === -1) v[i] = 1;
-        features.push({ name: oneHotName(c.name, MISSING_CATEGORY), values: v });
-      }
-      columns.push({ name: c.name, type, missing: c.missing, categories: c.missing > 0 ? [...cats, MISSING_CATEGORY] : cats });
     } else {
-      // Free text / identifiers: kept out of the features, listed so the UI can say why.
-      columns.push({ name: c.name, type: 'text', missing: c.missing });
+      // Categories come from the training rows only, so validation and test stay unseen; a value
+      // that occurs only outside training goes to one "(other)" slot, as it would for new data.
+      const { categories, slots } = trainCategories(c.categoryCodes(), c.categories(), split);
+      for (let k = 0; k < categories.length; k++) {
+        const v = new Float32Array(n);
+        for (let i = 0; i < n; i++) if (slots[i] === k) v[i] = 1;
+        features.push({ name: oneHotName(c.name, categories[k]), values: v });
+      }
+      columns.push({ name: c.name, type: 'category', missing: c.missing, categories });
     }
   }
   if (features.length === 0) {
@@ -280,6 +278,29 @@ async function encodeTable(
   onProgress({ phase: 'encode', done: 0, total: null });
   const bytes = encodeTabular({ features, target: { name: targetName, values: y }, split, meta });
   return { kind: 'tabular', bytes, rows: n, features: features.map((f) => f.name), target: targetName, task, classes, inputShape, split, columns };
+}
+
+/**
+ * One-hot slots for a categorical column, from the training rows only: their values in first-seen
+ * order, then "(missing)" when any cell is empty, then "(other)" when a validation/test row holds a
+ * value training never saw. slots[i] is row i's slot.
+ */
+export function trainCategories(codes: Int32Array, values: string[], split: Uint8Array): { categories: string[]; slots: Int32Array } {
+  const slotOf = new Int32Array(values.length).fill(-1);
+  const categories: string[] = [];
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i];
+    if (split[i] === SPLIT_CODE.train && code >= 0 && slotOf[code] < 0) {
+      slotOf[code] = categories.length;
+      categories.push(values[code]);
+    }
+  }
+  let missingSlot = -1;
+  let otherSlot = -1;
+  if (codes.some((code) => code < 0)) missingSlot = categories.push(MISSING_CATEGORY) - 1;
+  if (codes.some((code) => code >= 0 && slotOf[code] < 0)) otherSlot = categories.push(OTHER_CATEGORY) - 1;
+  const slots = Int32Array.from(codes, (code) => (code < 0 ? missingSlot : slotOf[code] >= 0 ? slotOf[code] : otherSlot));
+  return { categories, slots };
 }
 
 function isWholeNumber(v: number): boolean {

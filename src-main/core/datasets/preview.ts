@@ -65,7 +65,7 @@ export async function previewDataset(file: string, meta: DatasetMeta, range: { o
   }
 
   // Source feature columns in their original order; categorical ones read back from their one-hot group.
-  const features = meta.columns.filter((c) => c.name !== meta.target && c.type !== 'text');
+  const features = meta.columns.filter((c) => c.name !== meta.target && c.type !== 'text' && !c.excluded);
   const readers: ((i: number) => Cell)[] = features.map((c) => {
     if (c.type === 'category') {
       const cats = c.categories ?? [];

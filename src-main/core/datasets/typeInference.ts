@@ -13,6 +13,8 @@ import { inputError } from '../util/errors';
 /** Most distinct values a column may have and still be one-hot encoded / used as classes. */
 export const MAX_CATEGORIES = 1000;
 export const MISSING_CATEGORY = '(missing)';
+/** The one-hot slot for a value that training never saw. */
+export const OTHER_CATEGORY = '(other)';
 
 /** Parses a cell as a finite decimal number; NaN when it is not one. Empty → NaN too (callers check emptiness first). */
 export function parseNumber(cell: string): number {
@@ -134,6 +136,9 @@ export class ColumnAccumulator {
   /** First non-numeric cell and first missing cell, for error messages. */
   firstNonNumeric: { line: number; value: string } | null = null;
   firstMissingLine = 0;
+  /** Total length and word count of the non-numeric cells: long, wordy values are free text. */
+  textChars = 0;
+  textWords = 0;
 
   constructor(readonly name: string, readonly index: number) {}
 
@@ -150,6 +155,9 @@ export class ColumnAccumulator {
     if (Number.isNaN(v)) {
       this.nonNumeric++;
       if (!this.firstNonNumeric) this.firstNonNumeric = { line, value: cell };
+      this.textChars += cell.length;
+      if (cell.length > 12) this.textWords += cell.trim().split(/\s+/).length;
+      else this.textWords += 1;
     } else {
       this.numeric++;
     }
@@ -190,6 +198,9 @@ export class ColumnAccumulator {
   }
 
   hasDictionary(): boolean { return this.dict !== null; }
+
+  /** Distinct non-empty values, or null once there were too many to count (more than MAX_CATEGORIES). */
+  distinctCount(): number | null { return this.dict ? this.dict.size : null; }
 }
 
 /** A numeric feature must have no non-numeric cell: name file, line, column number and name. */

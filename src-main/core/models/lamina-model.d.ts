@@ -17,7 +17,16 @@ declare namespace Lamina {
     /** 'input' makes it an autoencoder: it is trained to reproduce its input. */
     target?: 'input' | 'label';
     /** Training defaults that suit this model, used when a run does not set them. */
-    defaults?: { epochs?: number; batchSize?: number };
+    defaults?: {
+      epochs?: number;
+      batchSize?: number;
+      /** Early stopping patience in epochs (0 = off). */
+      earlyStoppingPatience?: number;
+      /** With early stopping: keep the best epoch's weights (Keras restore_best_weights). */
+      restoreBestWeights?: boolean;
+      /** Clip the gradients' global norm at this value. */
+      clipNorm?: number;
+    };
   }
 
   interface ModelContext {

@@ -14,9 +14,10 @@ import { SourceMap } from 'node:module';
 import { runInThisContext } from 'node:vm';
 import { transformSync, type Message } from 'esbuild';
 import type * as TF from '@tensorflow/tfjs';
-import type { Task } from '../domain';
+import type { Task, TrainDefaults } from '../domain';
 import { sha256 } from '../util/hash';
 import { HostError, errorMessage } from '../engine/host/hostError';
+import { adadelta, installAdadelta } from './adadelta';
 
 type Tf = typeof TF;
 
@@ -26,8 +27,8 @@ export interface ModelMeta {
   tasks?: Task[];
   /** 'input': an autoencoder, trained to reconstruct its input. */
   target?: 'input' | 'label';
-  /** Training defaults that suit the model (epochs, batch size), used when a run sets none. */
-  defaults?: { epochs?: number; batchSize?: number };
+  /** Training defaults that suit the model, used for what a run does not set. */
+  defaults?: TrainDefaults;
 }
 
 export interface LoadedModelModule {
@@ -241,7 +242,7 @@ export function makeOptimizer(tf: Tf, name: string, learningRate: number | undef
     case 'momentum': return tf.train.momentum(lr, momentum);
     case 'adam': return tf.train.adam(lr);
     case 'adagrad': return tf.train.adagrad(lr);
-    case 'adadelta': return tf.train.adadelta(lr);
+    case 'adadelta': return adadelta(tf, lr); // TF.js's own never adapts its step (see adadelta.ts)
     case 'rmsprop': return tf.train.rmsprop(lr);
   }
 }
@@ -309,6 +310,7 @@ export async function buildModelFromSource(
   input: ModelSourceInput,
   filename = 'model.ts',
 ): Promise<BuiltModel> {
+  installAdadelta(tf); // sources that call tf.train.adadelta themselves get the correct one too
   const mod = loadModelModule(source, { filename, modules: { '@tensorflow/tfjs': () => tf } });
   const target = mod.meta.target === 'input' ? 'input' : 'label';
   if (mod.meta.tasks && Array.isArray(mod.meta.tasks) && target === 'label' && !mod.meta.tasks.includes(input.task)) {

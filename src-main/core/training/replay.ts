@@ -41,7 +41,8 @@ export async function replayRun(
       model: original.source,
       modelName: original.modelName,
       experiment: original.experiment,
-      config: { ...original.config, backend: original.backend ?? original.config.backend },
+      // restoreBestWeights absent: recorded before it existed, when it was always off.
+      config: { ...original.config, restoreBestWeights: original.config.restoreBestWeights ?? false, backend: original.backend ?? original.config.backend },
       tags: { replay_of: original.id },
     },
     { replayOf: original.id },

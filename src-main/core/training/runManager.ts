@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { DatasetMeta, MetricPoint, RunRecord } from '../domain';
+import type { DatasetMeta, MetricPoint, RunRecord, TrainDefaults } from '../domain';
 import type { CoreEvent, TrainRequest } from '../service';
 import type { EngineClient, HostJob } from '../engine/engineClient';
 import { describeCrash, killAfter } from '../engine/engineClient';
@@ -24,7 +24,7 @@ export interface ResolvedModel {
   name: string;
   source: string;
   /** Epochs/batch size a template suggests; a request's own values win. */
-  defaults?: { epochs?: number; batchSize?: number };
+  defaults?: TrainDefaults;
 }
 
 export interface RunManagerDeps {

@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import type { BackendName, TrainConfig } from '../domain';
 import { inputError } from '../util/errors';
+import { trainCraftParams, validateTrainCraft } from './trainCraftConfig';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adagrad', 'adadelta', 'rmsprop'] as const;
 export const BACKENDS: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -17,6 +18,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'seed'> = {
   backend: null,
   earlyStoppingPatience: 0,
   earlyStoppingMonitor: 'val_loss',
+  restoreBestWeights: false,
   clipNorm: null,
   clipValue: null,
   checkpointEvery: 0,
@@ -60,6 +62,10 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   if (!Number.isInteger(checkpointEvery) || checkpointEvery < 0) {
     throw inputError(`checkpointEvery must be 0 or more, got ${checkpointEvery}`, { field: 'checkpointEvery' });
   }
+  validateTrainCraft(c);
+  if (typeof c.restoreBestWeights !== 'boolean') {
+    throw inputError(`restoreBestWeights must be true or false, got ${JSON.stringify(c.restoreBestWeights)}`, { field: 'restoreBestWeights' });
+  }
   return {
     ...c,
     seed,
@@ -90,10 +96,12 @@ export function configAsParams(config: TrainConfig): Record<string, string> {
   if (config.earlyStoppingPatience) {
     out.early_stopping_patience = String(config.earlyStoppingPatience);
     out.early_stopping_monitor = config.earlyStoppingMonitor;
+    out.restore_best_weights = String(config.restoreBestWeights === true);
   }
   if (config.clipNorm !== null) out.clip_norm = String(config.clipNorm);
   if (config.clipValue !== null) out.clip_value = String(config.clipValue);
   if (config.checkpointEvery) out.checkpoint_every = String(config.checkpointEvery);
+  Object.assign(out, trainCraftParams(config));
   for (const [k, v] of Object.entries(config.params)) out[k] = String(v);
   return out;
 }

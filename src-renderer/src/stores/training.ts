@@ -21,7 +21,15 @@ export interface TrainForm {
   epochs: number | null;
   batchSize: number | null;
   seed: number;
-  earlyStoppingPatience: number;
+  /** null: the model's own default (templates stop early with patience 5–10). 0 = off. */
+  earlyStoppingPatience: number | null;
+  /** null: the model's own default (templates: on). */
+  restoreBestWeights: boolean | null;
+  /** Learning-rate schedule and its warm-up; 'none' = constant rate. */
+  lrSchedule: NonNullable<Config['lrSchedule']>;
+  lrWarmupEpochs: number;
+  /** 'balanced' weighs classes inversely to their training counts. */
+  classWeight: NonNullable<Config['classWeight']>;
   backend: Config['backend'];
   experiment: string;
   /** Plugin trainer id, or null for TensorFlow.js fit. */
@@ -51,7 +59,11 @@ export const useTrainingStore = defineStore('training', () => {
     epochs: null,
     batchSize: null,
     seed: 42,
-    earlyStoppingPatience: 0,
+    earlyStoppingPatience: null,
+    restoreBestWeights: null,
+    lrSchedule: 'none',
+    lrWarmupEpochs: 0,
+    classWeight: 'none',
     backend: null,
     experiment: 'Default',
     trainer: null,
@@ -113,7 +125,11 @@ export const useTrainingStore = defineStore('training', () => {
           optimizer: form.optimizer,
           learningRate: form.learningRate,
           backend: form.backend,
-          earlyStoppingPatience: form.earlyStoppingPatience,
+          ...(form.earlyStoppingPatience !== null ? { earlyStoppingPatience: form.earlyStoppingPatience } : {}),
+          ...(form.restoreBestWeights !== null ? { restoreBestWeights: form.restoreBestWeights } : {}),
+          ...(form.lrSchedule !== 'none' ? { lrSchedule: form.lrSchedule } : {}),
+          ...(form.lrWarmupEpochs > 0 ? { lrWarmupEpochs: form.lrWarmupEpochs } : {}),
+          ...(form.classWeight !== 'none' ? { classWeight: form.classWeight } : {}),
           ...(form.trainer ? { trainer: form.trainer } : {}),
         },
       });

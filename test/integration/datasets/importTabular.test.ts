@@ -160,15 +160,16 @@ describe('importDataset: formats', () => {
   it('reads a TSV with a space in a header, one-hot encodes a categorical feature with a (missing) category', async () => {
     const paths = makeWorkspace();
     const meta = await importDataset(join(fixtures, 'flowers.tsv'), { id: 'flowers', split: [0.5, 0.25, 0.25] }, paths);
-    expect(meta.features).toEqual(['sepal length', 'colour=red', 'colour=blue', 'colour=green', 'colour=(missing)']);
+    // "green" occurs only in validation/test rows: it maps to the "(other)" slot, as a new value would.
+    expect(meta.features).toEqual(['sepal length', 'colour=red', 'colour=blue', 'colour=(missing)', 'colour=(other)']);
     expect(meta.classes).toEqual(['setosa', 'versicolor', 'virginica']);
-    expect(meta.columns.find((c) => c.name === 'colour')).toEqual({ name: 'colour', type: 'category', missing: 1, categories: ['red', 'blue', 'green', '(missing)'] });
+    expect(meta.columns.find((c) => c.name === 'colour')).toEqual({ name: 'colour', type: 'category', missing: 1, categories: ['red', 'blue', '(missing)', '(other)'] });
     const t = await loadDatasetTensors(fileOf(paths, meta), meta);
     // Row 4 (5.8, missing colour, virginica).
-    expect(Array.from(t.x.subarray(3 * 5 + 1, 3 * 5 + 5))).toEqual([0, 0, 0, 1]);
+    expect(Array.from(t.x.subarray(3 * 5 + 1, 3 * 5 + 5))).toEqual([0, 0, 1, 0]);
     const preview = await previewDataset(fileOf(paths, meta), meta, { offset: 2, limit: 3 });
     expect(preview.columns).toEqual(['sepal length', 'colour', 'species']);
-    expect(preview.rows).toEqual([[6.3, 'red', 'virginica'], [5.8, null, 'virginica'], [7.1, 'green', 'virginica']]);
+    expect(preview.rows).toEqual([[6.3, 'red', 'virginica'], [5.8, null, 'virginica'], [7.1, '(other)', 'virginica']]);
     expect(preview.total).toBe(8);
     expect(preview.splits).toHaveLength(3);
   });
@@ -210,7 +211,8 @@ describe('importDataset: formats', () => {
     const meta = await importDataset(join(fixtures, 'quoted.csv'), { id: 'q' }, paths);
     expect(meta.rows).toBe(6);
     const name = meta.columns.find((c) => c.name === 'name')!;
-    expect(name.categories).toEqual(['Smith, John', 'Doe, Jane', 'Bob', 'Amy', 'Eve', 'Max']);
+    // Categories come from the training rows; Eve and Max are only in validation/test: one "(other)" slot.
+    expect(name.categories).toEqual(['Smith, John', 'Doe, Jane', 'Bob', 'Amy', '(other)']);
     const note = meta.columns.find((c) => c.name === 'note')!;
     expect(note).toMatchObject({ type: 'category', missing: 2 });
     expect(note.categories).toContain('said "hi"\nthen left');
@@ -219,7 +221,7 @@ describe('importDataset: formats', () => {
     expect(preview.columns).toEqual(['name', 'note', 'size', 'label']);
     expect(preview.rows[0]).toEqual(['Smith, John', 'said "hi"\nthen left', 1.5, 'a']);
     expect(preview.rows[2]).toEqual(['Bob', 'multi\nline\nnote', 3, 'a']);
-    expect(preview.rows[4]).toEqual(['Eve', null, 5, 'a']);
+    expect(preview.rows[4]).toEqual(['(other)', null, 5, 'a']); // Eve: what the model sees
   });
 
   it('handles a regression target with missing features, a BOM and CRLF, and numeric-aware integer classes', async () => {
@@ -234,7 +236,8 @@ describe('importDataset: formats', () => {
     expect(semi).toMatchObject({ features: ['a', 'b'], classes: ['x', 'y'], rows: 4 });
 
     // Integer labels 1..12 → classification with classes in numeric order; forced regression also allowed.
-    const lines = ['f,label', ...Array.from({ length: 48 }, (_, i) => `${i},${(i % 12) + 1}`)];
+    // (f repeats: a 0…47 sequence would be left out as a row number.)
+    const lines = ['f,label', ...Array.from({ length: 48 }, (_, i) => `${i % 10},${(i % 12) + 1}`)];
     const f = join(paths.root, 'ints.csv');
     writeFileSync(f, lines.join('\n'));
     const ints = await importDataset(f, { id: 'ints' }, paths);

@@ -42,7 +42,7 @@ describe('trainer', () => {
     expect(done.testMetrics.test_f1_macro).toBeGreaterThan(0.9);
     expect(done.testMetrics.test_loss).toBeLessThan(0.5);
     expect(done.report!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(ds.meta.splits.test);
-    expect(run.messages.filter((m) => m.type === 'artifact').map((m) => m.type === 'artifact' && m.path)).toEqual(['model', 'evaluation.json']);
+    expect(run.messages.filter((m) => m.type === 'artifact').map((m) => m.type === 'artifact' && m.path)).toEqual(['model-summary.json', 'model', 'evaluation.json']);
     const evaluation = JSON.parse(readFileSync(join(run.artifactsDir, 'evaluation.json'), 'utf8'));
     expect(evaluation.testMetrics.test_accuracy).toBe(done.testMetrics.test_accuracy);
 

@@ -11,21 +11,30 @@ import { restoreModelWeights, restoreOptimizerState, saveModel, saveOptimizerSta
 import { HostError, errorMessage } from './hostError';
 
 export const STATE_JSON = 'state.json';
+/** Restore-best's copy of the best epoch's weights: every weight's float32 values, in model.getWeights() order. */
+export const BEST_WEIGHTS_BIN = 'best-weights.bin';
 
 export interface CheckpointState {
   /** Epochs completed (1-based count). */
   epoch: number;
   seed: number;
   rng: RngState;
-  earlyStopping: { best: number | null; wait: number };
+  /** bestEpoch: the epoch whose weights restore-best holds (in best-weights.bin); absent on older checkpoints. */
+  earlyStopping: { best: number | null; wait: number; bestEpoch?: number | null };
+  /** Reduce-on-plateau state of the learning-rate schedule, when it is on. */
+  lrPlateau?: { best: number | null; wait: number; lr: number };
   createdAt: string;
 }
 
 export const checkpointFolder = (epoch: number) => `checkpoints/epoch-${String(epoch).padStart(4, '0')}`;
 
-export async function writeCheckpoint(model: TF.LayersModel, dir: string, state: CheckpointState): Promise<void> {
+export async function writeCheckpoint(model: TF.LayersModel, dir: string, state: CheckpointState, bestWeights?: TF.Tensor[] | null): Promise<void> {
   await saveModel(model, dir);
   if (model.optimizer) await saveOptimizerState(model.optimizer, dir);
+  if (bestWeights) {
+    const parts = bestWeights.map((w) => Buffer.from((w.dataSync() as Float32Array).slice().buffer));
+    writeFileSync(join(dir, BEST_WEIGHTS_BIN), Buffer.concat(parts));
+  }
   writeFileSync(join(dir, STATE_JSON), JSON.stringify(state, null, 2));
 }
 
@@ -42,4 +51,23 @@ export async function readCheckpoint(model: TF.LayersModel, dir: string): Promis
     if (err instanceof HostError) throw err;
     throw new HostError('data', `cannot resume from ${dir}: ${errorMessage(err)}`, { cause: err });
   }
+}
+
+/** The best epoch's weights a checkpoint kept for restore-best, shaped like the model's; null when it kept none. */
+export function readBestWeights(tf: typeof TF, model: TF.LayersModel, dir: string): TF.Tensor[] | null {
+  const file = join(dir, BEST_WEIGHTS_BIN);
+  if (!existsSync(file)) return null;
+  const buf = readFileSync(file);
+  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  let offset = 0;
+  const out = model.getWeights().map((w) => {
+    const t = tf.tensor(all.subarray(offset, offset + w.size), w.shape, 'float32');
+    offset += w.size;
+    return t;
+  });
+  if (offset !== all.length) {
+    tf.dispose(out);
+    throw new HostError('data', `cannot resume from ${dir}: ${BEST_WEIGHTS_BIN} does not fit the model`);
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { installAdadelta } from '../../models/adadelta';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -62,6 +63,7 @@ export function readModelArtifacts(dir: string): tf.io.ModelArtifacts {
 
 /** Load a model saved by saveModel (or any TF.js layers model folder). */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  installAdadelta(tf); // a saved Adadelta config deserialises to the correct optimizer
   const artifacts = readModelArtifacts(dir);
   return tf.loadLayersModel({ load: async () => artifacts });
 }

@@ -19,6 +19,9 @@ import { evaluateTestSplit } from './testEvaluation';
 import { disposeSplits, train } from './trainer';
 import { computePluginMetrics, loadRunPlugins, metricInput, runPluginTrainer } from '../../plugins/host/pluginRuntime';
 
+/** The model summary stored with every run (relative to its artifact folder). */
+export const MODEL_SUMMARY_JSON = 'model-summary.json';
+
 export type LoadData = (file: string, meta: DatasetMeta) => Promise<DatasetTensors>;
 
 export interface RunDeps {
@@ -96,12 +99,16 @@ export async function runTraining(msg: StartTrainingMessage, deps: RunDeps): Pro
       deps.filename,
     );
     try {
+      const summary = summarizeModel(built.model);
       deps.emit({
         type: 'model',
-        summary: summarizeModel(built.model),
+        summary,
         topology: built.model.toJSON(null, false),
         resolvedParams: resolvedParams(built),
       });
+      // Kept with the run (layers, output shapes, params), for `lamina show` and later readers.
+      writeFileSync(join(msg.artifactsDir, MODEL_SUMMARY_JSON), JSON.stringify(summary, null, 2));
+      deps.emit({ type: 'artifact', path: MODEL_SUMMARY_JSON, kind: 'summary' });
       const result = await train({
         tf,
         built,

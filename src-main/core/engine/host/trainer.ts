@@ -8,7 +8,9 @@ import type { MetricPoint, Task, TrainConfig } from '../../domain';
 import type { HostToCoreMessage } from '../protocol';
 import type { BuiltModel } from '../../models/modelSource';
 import { installGradientClipping } from './clipping';
-import { checkpointFolder, readCheckpoint, writeCheckpoint } from './checkpoints';
+import { balancedClassWeights } from './classWeights';
+import { optimizerRate, scheduleSpec, scheduledRate, setOptimizerRate, updatePlateau, type PlateauState } from './lrSchedule';
+import { checkpointFolder, readBestWeights, readCheckpoint, writeCheckpoint } from './checkpoints';
 import type { DatasetTensors } from './datasetTensors';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALIDATION, splitRows } from './datasetTensors';
 import type { SeededRandom } from './determinism';
@@ -40,6 +42,8 @@ export interface TrainResult {
   status: 'completed' | 'cancelled';
   epochsRun: number;
   stoppedEarly: boolean;
+  /** The epoch whose weights the model holds after restore-best; null when the last epoch's were kept. */
+  restoredEpoch: number | null;
   form: LabelForm;
   splits: { train: SplitTensors; validation: SplitTensors | null; test: SplitTensors | null };
 }
@@ -108,6 +112,27 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   let best: number | null = null;
   let wait = 0;
   let stoppedEarly = false;
+  // Restore-best: a copy of the weights at the best epoch so far (Keras restore_best_weights).
+  const restoreBest = patience > 0 && config.restoreBestWeights === true;
+  let bestWeights: TF.Tensor[] | null = null;
+  let bestEpoch: number | null = null;
+  const keepBest = (epoch: number) => {
+    if (bestWeights) tf.dispose(bestWeights);
+    bestWeights = model.getWeights().map((w) => w.clone());
+    bestEpoch = epoch;
+  };
+
+  // Learning-rate schedule: the rate for each epoch is set before it runs and logged as `lr`.
+  const lrSpec = scheduleSpec(config);
+  const baseRate = model.optimizer ? optimizerRate(model.optimizer) : null;
+  const scheduling = baseRate !== null && (lrSpec.schedule !== 'none' || lrSpec.warmupEpochs > 0);
+  let plateau: PlateauState | null = scheduling && lrSpec.schedule === 'plateau' ? { best: null, wait: 0, lr: baseRate } : null;
+  const plateauMonitor = validation ? 'val_loss' : 'loss';
+
+  // Class weights: from the training rows' labels, so validation and test stay unseen.
+  const classWeight = config.classWeight === 'balanced' && input.task === 'classification' && built.target === 'label'
+    ? balancedClassWeights(data.y, trainSplit.rows, numClasses)
+    : undefined;
 
   let initialEpoch = 0;
   if (input.resume) {
@@ -116,6 +141,11 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     initialEpoch = state.epoch;
     best = state.earlyStopping.best;
     wait = state.earlyStopping.wait;
+    if (plateau && state.lrPlateau) plateau = { ...state.lrPlateau };
+    if (restoreBest && state.earlyStopping.bestEpoch) {
+      bestWeights = readBestWeights(tf, model, input.resume.checkpointDir);
+      bestEpoch = bestWeights ? state.earlyStopping.bestEpoch : null;
+    }
   }
 
   let epochsRun = initialEpoch;
@@ -130,6 +160,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     verbose: 0,
     yieldEvery: 'never',
     validationData: validation ? [validation.x, validation.y] : undefined,
+    classWeight,
     callbacks: {
       onBatchEnd: async (batch, logs) => {
         const epoch = epochsRun + 1;
@@ -159,7 +190,9 @@ export async function train(input: TrainInput): Promise<TrainResult> {
         const epoch = epochIndex + 1;
         epochsRun = epoch;
         for (const [key, value] of Object.entries(logs ?? {})) point(normaliseMetricKey(key), epoch, epoch, value);
+        if (scheduling) point('lr', epoch, epoch, optimizerRate(model.optimizer)!);
         flush();
+        if (plateau) plateau = updatePlateau(lrSpec, plateau, logs?.[plateauMonitor], false);
 
         if (patience > 0) {
           const value = logs?.[monitor] ?? logs?.[monitor.replace('accuracy', 'acc')];
@@ -167,6 +200,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
             if (best === null || (upward ? value > best : value < best)) {
               best = value;
               wait = 0;
+              if (restoreBest) keepBest(epoch);
             } else if (++wait >= patience) {
               stoppedEarly = true;
               model.stopTraining = true;
@@ -179,9 +213,10 @@ export async function train(input: TrainInput): Promise<TrainResult> {
             epoch,
             seed: random.seed,
             rng: random.state(),
-            earlyStopping: { best, wait },
+            earlyStopping: { best, wait, bestEpoch },
+            ...(plateau ? { lrPlateau: plateau } : {}),
             createdAt: new Date().toISOString(),
-          });
+          }, bestWeights);
           emit({ type: 'artifact', path: rel, kind: 'checkpoint' });
         }
       },
@@ -191,6 +226,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   // One fit() call per epoch, shuffled by us: fit's own shuffle permutes one index array in place
   // across epochs, state a checkpoint could not capture, so a resumed run would see other batches.
   for (let epochIndex = initialEpoch; epochIndex < config.epochs; epochIndex++) {
+    if (scheduling) setOptimizerRate(model.optimizer, scheduledRate(lrSpec, baseRate, epochIndex + 1, plateau));
     const order = config.shuffle ? tf.tensor1d(Int32Array.from(shuffledIndices(trainSplit.rows.length, random)), 'int32') : null;
     const xs = order ? tf.gather(trainSplit.x, order) : trainSplit.x;
     const ys = order ? tf.gather(trainSplit.y, order) : trainSplit.y;
@@ -203,12 +239,24 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   }
   flush();
 
+  let restoredEpoch: number | null = null;
+  const snapshot = bestWeights as TF.Tensor[] | null;
+  if (snapshot) {
+    // Test metrics and the saved model come from the best epoch, not the last one.
+    if (!cancelled && !nan && bestEpoch !== null && bestEpoch !== epochsRun) {
+      model.setWeights(snapshot);
+      restoredEpoch = bestEpoch;
+      emit({ type: 'metrics', points: [{ key: 'restored_epoch', step: epochsRun, epoch: epochsRun, value: bestEpoch, time: Date.now() }] });
+    }
+    tf.dispose(snapshot);
+  }
+
   if (nan) {
     disposeSplits(splits);
     const { epoch, batch, value } = nan;
     throw new HostError('nan', `loss became ${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'} at epoch ${epoch}, batch ${batch} (try a lower learning rate, gradient clipping, or check the data)`);
   }
-  return { status: cancelled ? 'cancelled' : 'completed', epochsRun, stoppedEarly, form, splits };
+  return { status: cancelled ? 'cancelled' : 'completed', epochsRun, stoppedEarly, restoredEpoch, form, splits };
 }
 
 export function disposeSplits(splits: TrainResult['splits']): void {
