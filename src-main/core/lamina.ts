@@ -41,6 +41,7 @@ import { PluginAwareEngine, NO_MODEL_MARK } from './plugins/pluginEngine';
 import { PluginHostClient } from './plugins/pluginHostClient';
 import { readPluginManifest, type PluginManifest } from './plugins/manifest';
 import { viewDocument } from './plugins/views';
+import { checkRunTrainerParams } from './plugins/trainerParams';
 
 export interface LaminaOptions {
   hostLauncher?: HostLauncher;
@@ -261,7 +262,12 @@ export class Lamina {
   private withTrainer(req: TrainRequest): TrainRequest {
     const trainer = req.config?.trainer;
     if (!trainer) return req;
-    this.plugins.trainer(trainer);
+    const { plugin, trainerId } = this.plugins.trainer(trainer);
+    const declared = plugin.manifest.contributes.trainers.find((t) => t.id === trainerId);
+    if (declared && (declared.params || declared.tasks)) {
+      const params = checkRunTrainerParams(declared, req.config?.params ?? {}, this.getDataset(req.dataset).task);
+      req = { ...req, config: { ...req.config, params } };
+    }
     if (req.model) return req;
     return { ...req, model: `${NO_MODEL_MARK}${trainer}\n`, modelName: req.modelName ?? `trainer:${trainer}` };
   }

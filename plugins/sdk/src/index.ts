@@ -11,9 +11,10 @@
  * instance): do not bundle your own copy.
  */
 import type * as TF from '@tensorflow/tfjs';
+import type { TrainerDeclaration } from './params';
 
 /** The plugin API this SDK describes. Lamina refuses plugins whose `apiVersion` range excludes the host's. */
-export const PLUGIN_API_VERSION = '1.0.0';
+export const PLUGIN_API_VERSION = '1.1.0';
 
 export type Tf = typeof TF;
 export type Task = 'classification' | 'regression';
@@ -35,7 +36,8 @@ export interface PluginManifest {
   contributes?: {
     datasetImporters?: { id: string; name: string; extensions: string[] }[];
     modelTemplates?: { id: string; name: string; description?: string; file: string }[];
-    trainers?: { id: string; name: string; description?: string }[];
+    /** 1.1.0: `tasks` and `params` (see params.ts). */
+    trainers?: TrainerDeclaration[];
     metrics?: { id: string; name: string; tasks: Task[]; higherIsBetter?: boolean }[];
     views?: { id: string; title: string; location: 'run-detail' }[];
     commands?: { id: string; title: string }[];
@@ -226,3 +228,6 @@ export interface ModelContext {
 
 /** `export default function createModel(ctx)` of a template module. */
 export type CreateModel = (ctx: ModelContext) => TF.LayersModel;
+
+// ---- declared trainer parameters (1.1.0) ------------------------------------------------------
+export * from './params';
