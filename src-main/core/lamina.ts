@@ -338,8 +338,11 @@ export class Lamina {
   deleteRun(runId: string): void {
     const run = this.store.requireRun(runId);
     if (this.runs.runningIds().includes(run.id)) throw new LaminaError('conflict', `run ${run.id} is still running; cancel it first`);
-    this.store.deleteRun(run.id);
-    rmSync(join(this.paths.artifacts, run.id), { recursive: true, force: true });
+    // Nested runs (ensemble members, sweep trials) belong to their parent and go with it.
+    for (const id of [run.id, ...this.store.descendantRunIds(run.id)]) {
+      this.store.deleteRun(id);
+      rmSync(join(this.paths.artifacts, id), { recursive: true, force: true });
+    }
   }
 
   exportRun(runId: string, format: 'json' | 'csv'): string {

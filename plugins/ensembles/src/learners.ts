@@ -5,7 +5,7 @@
  *  tree    CART, fully grown unless max_depth is set (weights: direct)
  *  stump   CART of depth 1 (AdaBoost's default; weights: direct)
  *  linear  logistic regression (classification) or ridge (regression) (weights: direct)
- *  mlp     one hidden ReLU layer in TensorFlow.js, Adam (weights: resampling)
+ *  mlp     one hidden ReLU layer (plain TypeScript, scikit-learn's MLP defaults; weights: resampling)
  *  model   the run's --model, fresh from ctx.buildModel() for each member (weights: resampling)
  *
  * TensorFlow.js 4.22 `model.fit` rejects sampleWeight, so the two network learners honour weights by
@@ -16,6 +16,7 @@ import type { ChildRun, Task, TrainerContext } from '@lamina/plugin-sdk';
 import type * as TF from '@tensorflow/tfjs';
 import { DecisionTree, type Rows } from './cart';
 import { LogisticRegression, Ridge } from './linear';
+import { Mlp } from './mlp';
 
 export const LEARNERS = ['tree', 'stump', 'linear', 'mlp', 'model'] as const;
 export type LearnerKind = (typeof LEARNERS)[number];
@@ -54,9 +55,9 @@ export function makeLearner(kind: LearnerKind, ctx: TrainerContext, o: LearnerOp
     case 'linear':
       return linearLearner(o);
     case 'mlp':
-      return networkLearner('mlp', ctx, o, seed, null);
+      return mlpLearner(o, seed);
     case 'model':
-      return networkLearner('model', ctx, o, seed, () => ctx.buildModel({ seed }));
+      return modelLearner(ctx, o, seed);
   }
 }
 
@@ -86,53 +87,53 @@ function linearLearner(o: LearnerOptions): Learner {
   };
 }
 
-function networkLearner(kind: 'mlp' | 'model', ctx: TrainerContext, o: LearnerOptions, seed: number, build: (() => Promise<TF.LayersModel>) | null): Learner {
+function mlpLearner(o: LearnerOptions, seed: number): Learner {
+  const net = new Mlp(o.task, o.outputs, { hidden: o.mlpUnits ?? 100, epochs: o.mlpEpochs ?? 200 });
+  return {
+    kind: 'mlp',
+    weighted: false,
+    fit: async (data, child) => {
+      let state = seed >>> 0;
+      const rand = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
+      net.fit(data, data.y, resampleRows(data, seed), rand, (epoch, loss) => child?.metric('loss', loss, epoch));
+    },
+    predict: async (rows) => net.predict(rows),
+    dispose: () => {},
+  };
+}
+
+/** The run's --model, trained with tfjs `fit` for the run's epochs and batch size (the host seeds its shuffle). */
+function modelLearner(ctx: TrainerContext, o: LearnerOptions, seed: number): Learner {
   const { tf } = ctx;
   let model: TF.LayersModel | null = null;
   const cls = o.task === 'classification';
   return {
-    kind,
+    kind: 'model',
     weighted: false,
     fit: async (data, child) => {
+      model = await ctx.buildModel();
       const rows = resampleRows(data, seed);
       const d = data.d;
-      if (!build) {
-        // scikit-learn's MLP defaults: one ReLU layer, Adam 1e-3, batches of up to 200.
-        const m = tf.sequential({
-          layers: [
-            tf.layers.dense({ units: o.mlpUnits ?? 100, activation: 'relu', inputShape: [d], kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
-            tf.layers.dense({ units: o.outputs, activation: cls ? 'softmax' : 'linear', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
-          ],
+      const width = (model.outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+      if (width !== o.outputs) throw new Error(`--model outputs ${width} value(s) per row; this ensemble needs ${o.outputs} (one per class, or 1 for regression)`);
+      const sparse = String((model as unknown as { loss?: unknown }).loss ?? '').toLowerCase().includes('sparse');
+      const x = tf.tensor2d(gather(data.x, rows, d), [rows.length, d]);
+      const yv = Float32Array.from(rows, (r) => data.y[r]);
+      const y = cls && !sparse ? tf.oneHot(tf.tensor1d(Int32Array.from(yv), 'int32'), o.outputs).toFloat() : tf.tensor2d(yv, [rows.length, 1]);
+      try {
+        await model.fit(x, y, {
+          epochs: ctx.config.epochs,
+          batchSize: ctx.config.batchSize,
+          shuffle: true,
+          verbose: 0,
+          callbacks: { onEpochEnd: async (epoch, logs) => void (typeof logs?.loss === 'number' && child?.metric('loss', logs.loss, epoch + 1)) },
         });
-        m.compile({ optimizer: tf.train.adam(0.001), loss: cls ? 'categoricalCrossentropy' : 'meanSquaredError' });
-        model = m;
-      } else {
-        model = await build();
-      }
-      const epochs = kind === 'mlp' ? (o.mlpEpochs ?? 200) : ctx.config.epochs;
-      const batchSize = kind === 'mlp' ? Math.min(200, rows.length) : ctx.config.batchSize;
-      const sparse = kind === 'model' && String((model as unknown as { loss?: unknown }).loss ?? '').toLowerCase().includes('sparse');
-      const order = rows.slice();
-      let state = seed >>> 0;
-      const rand = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296);
-      for (let e = 0; e < epochs; e++) {
-        if (ctx.cancelled()) break;
-        // Our own seeded shuffle each epoch (tfjs' shuffle uses Math.random).
-        for (let i = order.length - 1; i > 0; i--) {
-          const j = Math.floor(rand() * (i + 1));
-          [order[i], order[j]] = [order[j], order[i]];
-        }
-        const x = tf.tensor2d(gather(data.x, order, d), [order.length, d]);
-        const yv = Float32Array.from(order, (r) => data.y[r]);
-        const y = cls && !sparse ? tf.oneHot(tf.tensor1d(Int32Array.from(yv), 'int32'), o.outputs).toFloat() : tf.tensor2d(yv, [order.length, 1]);
-        const h = await model.fit(x, y, { epochs: 1, batchSize, shuffle: false, verbose: 0 });
+      } finally {
         tf.dispose([x, y]);
-        const loss = h.history.loss?.[0];
-        if (typeof loss === 'number') child?.metric('loss', loss, e + 1);
       }
     },
     predict: async (rows) => {
-      if (!model) throw new Error(`${kind} learner used before fit`);
+      if (!model) throw new Error('model learner used before fit');
       const x = tf.tensor2d(rows.x, [rows.n, rows.d]);
       const y = model.predict(x) as TF.Tensor;
       const out = Float64Array.from(await y.data());

@@ -33,35 +33,43 @@ export class LogisticRegression {
     const momentum = (1 - Math.sqrt(Math.min(1, mu))) / (1 + Math.sqrt(Math.min(1, mu)));
     let theta = new Float64Array(p);
     let prev = new Float64Array(p);
+    const look = new Float64Array(p);
     const grad = new Float64Array(p);
-    const logits = new Float64Array(k);
-    const iters = this.opts.iterations ?? 3000;
+    const z = new Float64Array(k);
+    const iters = this.opts.iterations ?? 2000;
     for (let it = 0; it < iters; it++) {
-      const look = new Float64Array(p);
       for (let j = 0; j < p; j++) look[j] = theta[j] + momentum * (theta[j] - prev[j]);
       grad.fill(0);
       for (let i = 0; i < n; i++) {
         if (w[i] === 0) continue;
-        this.logitsInto(look, x, d, i, logits);
-        const probs = softmax(logits, k);
+        const row = i * d;
+        // Logits of the free classes (class 0 is fixed at 0 for two classes).
+        let max = k === 2 ? 0 : -Infinity;
+        for (let c = 0; c < free; c++) {
+          const base = c * (d + 1);
+          let s = look[base + d];
+          for (let f = 0; f < d; f++) s += look[base + f] * x[row + f];
+          z[c] = s;
+          if (s > max) max = s;
+        }
+        let sum = k === 2 ? Math.exp(-max) : 0;
+        for (let c = 0; c < free; c++) sum += z[c] = Math.exp(z[c] - max);
         for (let c = 0; c < free; c++) {
           const cls = k === 2 ? 1 : c;
-          const g = C * w[i] * (probs[cls] - (y[i] === cls ? 1 : 0));
+          const g = C * w[i] * (z[c] / sum - (y[i] === cls ? 1 : 0));
           const base = c * (d + 1);
-          for (let f = 0; f < d; f++) grad[base + f] += g * x[i * d + f];
+          for (let f = 0; f < d; f++) grad[base + f] += g * x[row + f];
           grad[base + d] += g;
         }
       }
+      let gnorm = 0;
       for (let c = 0; c < free; c++) for (let f = 0; f < d; f++) grad[c * (d + 1) + f] += look[c * (d + 1) + f];
-      let change = 0;
-      const next = new Float64Array(p);
-      for (let j = 0; j < p; j++) {
-        next[j] = look[j] - step * grad[j];
-        change = Math.max(change, Math.abs(next[j] - theta[j]));
-      }
+      for (let j = 0; j < p; j++) gnorm = Math.max(gnorm, Math.abs(grad[j]));
+      const next = prev; // reuse the buffer
+      for (let j = 0; j < p; j++) next[j] = look[j] - step * grad[j];
       prev = theta;
       theta = next;
-      if (change < 1e-9) break;
+      if (gnorm < 1e-5) break;
     }
     this.coef = theta;
     return this;

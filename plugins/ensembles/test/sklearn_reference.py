@@ -2,8 +2,8 @@
 
 Usage: /usr/bin/python3 sklearn_reference.py SPLIT.json  ->  prints {"trainer": {"score": s, "seconds": t}, ...}
 SPLIT.json: {"task": "classification"|"regression", "d": D, "train": {"x": [...], "y": [...]}, "test": {...},
-             "trainers": ["bagging", ...], "mlp_epochs": N}
-Scores: accuracy (classification) or R² (regression) on the test rows.
+             "trainers": ["bagging", ...], "seeds": [0, 1, 2]}
+Scores: accuracy (classification) or R² (regression) on the test rows, averaged over the seeds (random_state).
 """
 import json
 import sys
@@ -23,11 +23,10 @@ Xt = np.array(spec["test"]["x"], dtype=np.float64).reshape(-1, d)
 yt = np.array(spec["test"]["y"])
 if cls:
     y, yt = y.astype(int), yt.astype(int)
-epochs = int(spec.get("mlp_epochs", 200))
 
 
 def mlp():
-    return (neural_network.MLPClassifier if cls else neural_network.MLPRegressor)(max_iter=epochs, random_state=0)
+    return (neural_network.MLPClassifier if cls else neural_network.MLPRegressor)(random_state=0)
 
 
 def linear():
@@ -38,11 +37,11 @@ def tree5():
     return (tree.DecisionTreeClassifier if cls else tree.DecisionTreeRegressor)(max_depth=5, random_state=0)
 
 
-def make(name):
+def make(name, seed=0):
     if name == "bagging":
-        return (ensemble.BaggingClassifier if cls else ensemble.BaggingRegressor)(random_state=0)
+        return (ensemble.BaggingClassifier if cls else ensemble.BaggingRegressor)(random_state=seed)
     if name == "random-forest":
-        return (ensemble.RandomForestClassifier if cls else ensemble.RandomForestRegressor)(random_state=0)
+        return (ensemble.RandomForestClassifier if cls else ensemble.RandomForestRegressor)(random_state=seed)
     if name == "adaboost":
         return ensemble.AdaBoostClassifier(algorithm="SAMME", random_state=0)
     if name == "gradient-boosting":
@@ -59,7 +58,9 @@ def make(name):
 
 out = {}
 for name in spec["trainers"]:
+    scores = []
     t = time.perf_counter()
-    model = make(name).fit(X, y)
-    out[name] = {"score": float(model.score(Xt, yt)), "seconds": time.perf_counter() - t}
+    for seed in spec.get("seeds", [0]):
+        scores.append(float(make(name, seed).fit(X, y).score(Xt, yt)))
+    out[name] = {"score": float(np.mean(scores)), "seconds": (time.perf_counter() - t) / len(scores)}
 print(json.dumps(out))
