@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableBackends, benchTraining, type TrainingBenchCase } from './trainingBench';
 import { benchMetricIngestion, benchRunList } from './storeBench';
+import { benchEnsembles } from './ensemblesBench';
 
 const quick = process.argv.includes('--quick');
 const epochs = quick ? 1 : 2;

@@ -482,7 +482,7 @@ export class RunStore {
 
     const rows = this.stmt(
       `SELECT r.id, r.name, e.name AS experiment, r.status, r.model_name AS modelName, r.dataset_id AS datasetId, r.backend,
-              r.seed, r.created_at AS createdAt, r.duration_ms AS durationMs
+              r.seed, r.created_at AS createdAt, r.duration_ms AS durationMs, r.parent_run_id AS parentRunId
        ${from} ${order.join} ${whereSql}
        ORDER BY ${order.orderSql} LIMIT ? OFFSET ?`,
     ).all(...order.params, ...params, limit, offset) as Omit<RunListItem, 'params' | 'metrics' | 'tags'>[];

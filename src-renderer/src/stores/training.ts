@@ -26,6 +26,8 @@ export interface TrainForm {
   experiment: string;
   /** Plugin trainer id, or null for TensorFlow.js fit. */
   trainer: string | null;
+  /** The trainer's declared parameters the user set (sent as params; unset ones take their defaults). */
+  trainerParams: Record<string, string | number | boolean>;
 }
 
 export interface LiveProgress {
@@ -55,6 +57,7 @@ export const useTrainingStore = defineStore('training', () => {
     backend: null,
     experiment: 'Default',
     trainer: null,
+    trainerParams: {},
   });
   const run = ref<RunRecord | null>(null);
   const status = ref<RunRecord['status'] | null>(null);
@@ -114,7 +117,7 @@ export const useTrainingStore = defineStore('training', () => {
           learningRate: form.learningRate,
           backend: form.backend,
           earlyStoppingPatience: form.earlyStoppingPatience,
-          ...(form.trainer ? { trainer: form.trainer } : {}),
+          ...(form.trainer ? { trainer: form.trainer, params: { ...form.trainerParams } } : {}),
         },
       });
       run.value = r;
