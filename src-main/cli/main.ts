@@ -16,6 +16,7 @@ import { trainCommand } from './commands/train';
 import { exportCommand, replayCommand, runsCommand, showCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { pluginCommand, pluginsCommand } from './commands/plugins';
+import { trainersCommand } from './commands/trainers';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -31,6 +32,7 @@ export const COMMANDS: Command[] = [
   serveCommand,
   pluginsCommand,
   pluginCommand,
+  trainersCommand,
 ];
 
 function helpText(): string {

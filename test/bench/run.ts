@@ -74,6 +74,11 @@ async function main(): Promise<void> {
   console.log(`\nRun list queries on ${fmt(list[0].runs)} runs (median of 9)`);
   console.table(list.map((r) => ({ query: r.name, matched: r.matched, 'median ms': r.medianMs.toFixed(1) })));
   if (!existsSync('/usr/bin/python3')) console.log('(note: /usr/bin/python3 not found)');
+
+  const ensembles = await benchEnsembles(quick);
+  console.log('\nEnsembles plugin vs scikit-learn (defaults, same split; test accuracy or R²; wall seconds)');
+  if ('skipped' in ensembles) console.log(`  skipped: ${ensembles.skipped}`);
+  else console.table(ensembles);
 }
 
 main().catch((e) => {

@@ -81,6 +81,8 @@ export async function fitMember(
     await learner.fit(data, child);
     const fitted = await evaluate(s, learner);
     child.metrics({ [`val_${s.scoreName}`]: fitted.valScore, [`test_${s.scoreName}`]: fitted.testScore });
+    // Also on the ensemble's run, one step per member: the members table of the run-detail view.
+    ctx.log.metrics({ [`member/val_${s.scoreName}`]: fitted.valScore, [`member/test_${s.scoreName}`]: fitted.testScore });
     child.end();
     return fitted;
   } catch (e) {

@@ -59,7 +59,7 @@ describe.skipIf(!cliBuilt)('ensembles plugin through the CLI', () => {
     expect(children.every((c) => c.status === 'completed')).toBe(true);
 
     const show = await cli(['show', bagged, '--json']);
-    expect(show.json.params).toMatchObject({ members: 3, base: 'tree', max_samples: 1 });
+    expect(show.json.params).toMatchObject({ members: '3', base: 'tree', max_samples: '1', max_depth: '0' });
 
     const replay = await cli(['replay', bagged, '--json']);
     expect(replay.code, replay.stderr).toBe(0);
