@@ -42,6 +42,13 @@ describe.skipIf(!cliBuilt)('ensembles plugin through the CLI', () => {
     const ens = (r.json as Listed[]).find((p) => p.id === 'ensembles');
     expect(ens).toMatchObject({ enabled: true, origin: 'builtin' });
     expect(ens!.error).toBeUndefined();
+
+    const trainers = await cli(['trainers', '--json']);
+    expect(trainers.json.map((t: { ref: string }) => t.ref)).toEqual(expect.arrayContaining(['ensembles/bagging', 'ensembles/random-forest', 'ensembles/adaboost', 'ensembles/gradient-boosting', 'ensembles/stacking', 'ensembles/voting']));
+    const help = await cli(['trainers', 'ensembles/bagging']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/members\s+integer\s+10\s+1\.\.1000\s+Number of members/);
+    expect((await cli(['trainers', 'ensembles/nope'])).code).toBe(2);
   });
 
   it('bagging: members are child runs of the ensemble run; defaults are recorded; the replay matches', async () => {
