@@ -21,6 +21,7 @@ import { commandHelp } from './help/commandHelp';
 import { didYouMean } from './suggest';
 import { endQuietlyWhenReaderLeaves } from './closedPipe';
 import { trustCommand } from './commands/trust';
+import { trainersCommand } from './commands/trainers';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -38,6 +39,7 @@ export const COMMANDS: Command[] = [
   pluginCommand,
   explainCommand,
   trustCommand,
+  trainersCommand,
 ];
 
 function helpText(): string {

@@ -49,6 +49,7 @@ import { inspectTimeoutMs } from './engine/inspectTimeout';
 import { hasValidTrustMark, isNewWorkspace, removeTrustMark, writeTrustMark, type TrustState } from './trust/workspaceTrust';
 import { machineMac } from './trust/machineKey';
 import { RestrictedError, restrictedError, type WorkspaceTrustInfo } from './trust/restricted';
+import { checkRunTrainerParams } from './plugins/trainerParams';
 
 export interface LaminaOptions {
   hostLauncher?: HostLauncher;
@@ -329,7 +330,12 @@ export class Lamina {
     if (this.trust === 'restricted' && this.plugins.list().some((p) => p.restricted && p.contributes?.trainers.some((t) => trainer === t.id || trainer === `${p.id}/${t.id}`))) {
       throw restrictedError(this.paths.root, `the trainer "${trainer}" of a workspace plugin`);
     }
-    this.plugins.trainer(trainer);
+    const { plugin, trainerId } = this.plugins.trainer(trainer);
+    const declared = plugin.manifest.contributes.trainers.find((t) => t.id === trainerId);
+    if (declared && (declared.params || declared.tasks)) {
+      const params = checkRunTrainerParams(declared, req.config?.params ?? {}, this.getDataset(req.dataset).task);
+      req = { ...req, config: { ...req.config, params } };
+    }
     if (req.model) return req;
     return { ...req, model: `${NO_MODEL_MARK}${trainer}\n`, modelName: req.modelName ?? `trainer:${trainer}` };
   }
@@ -417,8 +423,11 @@ export class Lamina {
   deleteRun(runId: string): void {
     const run = this.store.requireRun(runId);
     if (this.runs.runningIds().includes(run.id)) throw new LaminaError('conflict', `run ${run.id} is still running; cancel it first`);
-    this.store.deleteRun(run.id);
-    rmSync(join(this.paths.artifacts, run.id), { recursive: true, force: true });
+    // Nested runs (ensemble members, sweep trials) belong to their parent and go with it.
+    for (const id of [run.id, ...this.store.descendantRunIds(run.id)]) {
+      this.store.deleteRun(id);
+      rmSync(join(this.paths.artifacts, id), { recursive: true, force: true });
+    }
   }
 
   exportRun(runId: string, format: 'json' | 'csv'): string {

@@ -90,6 +90,8 @@ export interface RunListItem {
   /** Last value of every metric. */
   metrics: Record<string, number>;
   tags: Record<string, string>;
+  /** The run this one is nested under (an ensemble's member, a sweep's trial). */
+  parentRunId?: string | null;
 }
 
 export interface RunDetail {

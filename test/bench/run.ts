@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { availableBackends, benchTraining, type TrainingBenchCase } from './trainingBench';
 import { benchMetricIngestion, benchRunList } from './storeBench';
 import { benchExplain, printExplainBench } from './explainBench';
+import { benchEnsembles } from './ensemblesBench';
 
 const quick = process.argv.includes('--quick');
 const epochs = quick ? 1 : 2;
@@ -75,6 +76,11 @@ async function main(): Promise<void> {
   console.table(list.map((r) => ({ query: r.name, matched: r.matched, 'median ms': r.medianMs.toFixed(1) })));
   printExplainBench(await benchExplain(present, quick));
   if (!existsSync('/usr/bin/python3')) console.log('(note: /usr/bin/python3 not found)');
+
+  const ensembles = await benchEnsembles(quick);
+  console.log('\nEnsembles plugin vs scikit-learn (defaults, same split; test accuracy or R²; wall seconds)');
+  if ('skipped' in ensembles) console.log(`  skipped: ${ensembles.skipped}`);
+  else console.table(ensembles);
 }
 
 main().catch((e) => {

@@ -12,6 +12,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { ExplainViewRequests } from './explain';
+import type { TrainerDeclaration } from './params';
 
 /** The plugin API this SDK describes. Lamina refuses plugins whose `apiVersion` range excludes the host's. */
 export const PLUGIN_API_VERSION = '1.1.0';
@@ -36,7 +37,8 @@ export interface PluginManifest {
   contributes?: {
     datasetImporters?: { id: string; name: string; extensions: string[] }[];
     modelTemplates?: { id: string; name: string; description?: string; file: string }[];
-    trainers?: { id: string; name: string; description?: string }[];
+    /** 1.1.0: `tasks` and `params` (see params.ts). */
+    trainers?: TrainerDeclaration[];
     metrics?: { id: string; name: string; tasks: Task[]; higherIsBetter?: boolean }[];
     views?: { id: string; title: string; location: 'run-detail' }[];
     commands?: { id: string; title: string }[];
@@ -229,3 +231,5 @@ export interface ModelContext {
 export type CreateModel = (ctx: ModelContext) => TF.LayersModel;
 
 export * from './explain';
+// ---- declared trainer parameters (1.1.0) ------------------------------------------------------
+export * from './params';

@@ -217,6 +217,7 @@ export const runListItemSchema = z.object({
   params: z.record(z.string(), z.string()),
   metrics: z.record(z.string(), z.number()),
   tags: z.record(z.string(), z.string()),
+  parentRunId: z.string().nullable().optional(),
 });
 
 export const runDetailSchema = z.object({

@@ -22,11 +22,26 @@ const relPath = z
   .refine((p) => !isAbsolute(p) && !normalize(p).startsWith('..'), 'must be a path inside the plugin folder');
 const tasks = z.array(z.enum(['classification', 'regression'])).min(1, 'must list at least one task');
 
+// Plugin API 1.1.0: a trainer's declared parameters (plugins/sdk/src/params.ts).
+const trainerParam = z
+  .object({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'must be a parameter name such as "members"'),
+    type: z.enum(['integer', 'number', 'boolean', 'string', 'choice', 'list']),
+    default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    choices: z.array(z.string()).min(1).optional(),
+    description: z.string().optional(),
+    tasks: tasks.optional(),
+  })
+  .strict()
+  .refine((p) => p.type !== 'choice' || (p.choices?.length ?? 0) > 0, 'a "choice" parameter lists its choices');
+
 const contributes = z
   .object({
     datasetImporters: z.array(z.object({ id, name: text, extensions: z.array(z.string().regex(/^\.[A-Za-z0-9._-]+$/, 'must look like ".ext"')).min(1) }).strict()).optional(),
     modelTemplates: z.array(z.object({ id, name: text, description: z.string().optional(), file: relPath }).strict()).optional(),
-    trainers: z.array(z.object({ id, name: text, description: z.string().optional() }).strict()).optional(),
+    trainers: z.array(z.object({ id, name: text, description: z.string().optional(), tasks: tasks.optional(), params: z.array(trainerParam).optional() }).strict()).optional(),
     metrics: z.array(z.object({ id: z.string().regex(/^[a-z0-9_]{1,48}$/, 'must be lowercase letters, digits or "_"'), name: text, tasks, higherIsBetter: z.boolean().optional() }).strict()).optional(),
     views: z.array(z.object({ id, title: text, location: z.literal('run-detail') }).strict()).optional(),
     commands: z.array(z.object({ id, title: text }).strict()).optional(),

@@ -334,6 +334,14 @@ export class RunStore {
     return row ?? null;
   }
 
+  /** Ids of a run's nested runs (ensemble members, sweep trials), children before their own children. */
+  descendantRunIds(id: string): string[] {
+    const rows = this.stmt(
+      `WITH RECURSIVE tree(id) AS (SELECT id FROM runs WHERE parent_run_id = ? UNION SELECT r.id FROM runs r JOIN tree t ON r.parent_run_id = t.id) SELECT id FROM tree`,
+    ).all(id) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
   /** Deletes a run (exact id) and, by cascade, its params, metrics, tags, artifacts rows and evaluation. */
   deleteRun(id: string): boolean {
     return this.stmt(`DELETE FROM runs WHERE id = ?`).run(id).changes > 0;
@@ -479,7 +487,7 @@ export class RunStore {
 
     const rows = this.stmt(
       `SELECT r.id, r.name, e.name AS experiment, r.status, r.model_name AS modelName, r.dataset_id AS datasetId, r.backend,
-              r.seed, r.created_at AS createdAt, r.duration_ms AS durationMs
+              r.seed, r.created_at AS createdAt, r.duration_ms AS durationMs, r.parent_run_id AS parentRunId
        ${from} ${order.join} ${whereSql}
        ORDER BY ${order.orderSql} LIMIT ? OFFSET ?`,
     ).all(...order.params, ...params, limit, offset) as Omit<RunListItem, 'params' | 'metrics' | 'tags'>[];

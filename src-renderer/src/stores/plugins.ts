@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { call } from '../api/client';
 import type { ApiOutput } from '../../../src-main/core/api/contract';
+import type { TrainerDeclaration } from '../../../plugins/sdk/src/params';
 
 export type PluginInfo = ApiOutput<'plugins.list'>[number];
 export type PluginViewRef = ApiOutput<'plugins.views'>[number];
@@ -19,7 +20,15 @@ export const usePluginsStore = defineStore('plugins', () => {
   const importers = computed(() =>
     active.value.flatMap((p) => p.contributes!.datasetImporters.map((i) => ({ ...i, pluginId: p.id }))),
   );
-  const trainers = computed(() => active.value.flatMap((p) => p.contributes!.trainers.map((t) => ({ id: t.id, name: t.name, pluginId: p.id }))));
+  const trainers = computed(() =>
+    active.value.flatMap((p) =>
+      p.contributes!.trainers.map((t) => {
+        // Plugin API 1.1.0: declared tasks and parameters (absent for 1.0 plugins).
+        const d = t as unknown as Pick<TrainerDeclaration, 'tasks' | 'params' | 'description'>;
+        return { id: t.id, name: t.name, pluginId: p.id, description: d.description ?? '', tasks: d.tasks ?? null, params: d.params ?? [] };
+      }),
+    ),
+  );
   const importerExtensions = computed(() => [...new Set(importers.value.flatMap((i) => i.extensions))]);
 
   async function refresh(): Promise<void> {

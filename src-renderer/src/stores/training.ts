@@ -34,6 +34,8 @@ export interface TrainForm {
   experiment: string;
   /** Plugin trainer id, or null for TensorFlow.js fit. */
   trainer: string | null;
+  /** The trainer's declared parameters the user set (sent as params; unset ones take their defaults). */
+  trainerParams: Record<string, string | number | boolean>;
 }
 
 export interface LiveProgress {
@@ -67,6 +69,7 @@ export const useTrainingStore = defineStore('training', () => {
     backend: null,
     experiment: 'Default',
     trainer: null,
+    trainerParams: {},
   });
   const run = ref<RunRecord | null>(null);
   const status = ref<RunRecord['status'] | null>(null);
@@ -130,7 +133,7 @@ export const useTrainingStore = defineStore('training', () => {
           ...(form.lrSchedule !== 'none' ? { lrSchedule: form.lrSchedule } : {}),
           ...(form.lrWarmupEpochs > 0 ? { lrWarmupEpochs: form.lrWarmupEpochs } : {}),
           ...(form.classWeight !== 'none' ? { classWeight: form.classWeight } : {}),
-          ...(form.trainer ? { trainer: form.trainer } : {}),
+          ...(form.trainer ? { trainer: form.trainer, params: { ...form.trainerParams } } : {}),
         },
       });
       run.value = r;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { PluginCodeRef } from '../../engine/protocol';
 import type { Logger, PluginContext, PluginDefinition } from '../../../../plugins/sdk/src/index';
 import { HOST_PLUGIN_API_VERSION } from '../manifest';
+import * as sdkParams from '../../../../plugins/sdk/src/params';
 
 export type Phase = 'load' | 'trainer' | 'metric' | 'importer' | 'command';
 
@@ -41,7 +42,7 @@ export function installModuleAliases(): void {
   aliasesInstalled = true;
   const mod = Module as unknown as { _load: LoadFn };
   const original = mod._load;
-  const sdk = { PLUGIN_API_VERSION: HOST_PLUGIN_API_VERSION, definePlugin: <T>(d: T) => d };
+  const sdk = { PLUGIN_API_VERSION: HOST_PLUGIN_API_VERSION, definePlugin: <T>(d: T) => d, ...sdkParams };
   mod._load = function (this: unknown, request: string, parent: unknown, isMain: boolean) {
     if (request === '@lamina/plugin-sdk') return sdk;
     if (request === '@tensorflow/tfjs') return original.call(this, require.resolve('@tensorflow/tfjs'), parent, isMain);
