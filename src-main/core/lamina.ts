@@ -120,8 +120,9 @@ export class Lamina {
     if (opts.name && this.store.datasetNameTaken(opts.name)) {
       throw new LaminaError('conflict', `a dataset named "${opts.name}" already exists`, { field: 'name' });
     }
-    const table = await this.pluginTable(file, opts);
-    const meta = await importDataset(file, { ...opts, ...(table ? { table, importer: undefined } : {}), id: randomUUID().replace(/-/g, '') }, this.paths);
+    const imported = await this.pluginTable(file, opts);
+    const table = imported && 'images' in imported ? { images: imported.images } : imported ? { table: imported } : undefined;
+    const meta = await importDataset(file, { ...opts, ...(table ? { ...table, importer: undefined } : {}), id: randomUUID().replace(/-/g, '') }, this.paths);
     const named = { ...meta, name: this.uniqueDatasetName(meta.name, Boolean(opts.name)) };
     try {
       this.store.insertDataset(named);
@@ -155,11 +156,14 @@ export class Lamina {
       throw new LaminaError('usage', `unknown importer "${opts.importer}" (built-in: ${builtin.join(', ')}; from plugins: ${this.plugins.importerIds().join(', ') || 'none'})`, { field: 'importer' });
     }
     const ref = this.plugins.ref(hit.plugin)!;
-    const options = { target: opts.target, task: opts.task };
+    const imageSize = (opts as { imageSize?: number }).imageSize;
+    const options = { ...(imageSize ? { size: imageSize } : {}), ...opts.options, target: opts.target, task: opts.task };
     const r = await this.pluginHost.importTable(ref, hit.importerId, file, options);
     for (const e of r.pluginErrors) this.plugins.recordFailure(e.pluginId, e.phase, e.message);
     if (!r.answer) throw new LaminaError('failed', r.error ?? `plugin "${ref.id}" importer "${hit.importerId}" gave no table`, { file });
-    return { importer: `${ref.id}/${hit.importerId}`, columns: r.answer.columns, rows: r.answer.rows };
+    const importer = `${ref.id}/${hit.importerId}`;
+    if (r.answer.images) return { images: { ...r.answer.images, importer } };
+    return { importer, columns: r.answer.columns, rows: r.answer.rows };
   }
 
   private uniqueDatasetName(name: string, explicit: boolean): string {

@@ -22,6 +22,8 @@ export interface ImportOptions {
   seed?: number;
   /** Force an importer by id (built-in: csv, tsv, json, image-folder). */
   importer?: string;
+  /** Options handed to a plugin importer as ctx.options (besides target and task). */
+  options?: Record<string, string | number | boolean>;
   onProgress?: (p: { phase: string; done: number; total: number | null }) => void;
 }
 

@@ -11,9 +11,10 @@
  * instance): do not bundle your own copy.
  */
 import type * as TF from '@tensorflow/tfjs';
+import type { ImportedImages } from './images';
 
 /** The plugin API this SDK describes. Lamina refuses plugins whose `apiVersion` range excludes the host's. */
-export const PLUGIN_API_VERSION = '1.0.0';
+export const PLUGIN_API_VERSION = '1.1.0';
 
 export type Tf = typeof TF;
 export type Task = 'classification' | 'regression';
@@ -72,7 +73,7 @@ export interface ImportedTable {
   rows: (string | number | null)[][];
 }
 
-export type DatasetImporter = (file: string, ctx: ImporterContext) => ImportedTable | Promise<ImportedTable>;
+export type DatasetImporter = (file: string, ctx: ImporterContext) => ImportedTable | ImportedImages | Promise<ImportedTable | ImportedImages>;
 
 // ---- metrics --------------------------------------------------------------------------------
 
@@ -226,3 +227,5 @@ export interface ModelContext {
 
 /** `export default function createModel(ctx)` of a template module. */
 export type CreateModel = (ctx: ModelContext) => TF.LayersModel;
+
+export * from './images';

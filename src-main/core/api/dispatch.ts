@@ -91,8 +91,8 @@ type Handler<M extends ApiMethodName> = (
 const OK = { ok: true as const };
 
 function importOptions(input: ApiParsedInput<'datasets.import' | 'datasets.importUpload' | 'datasets.importSample'>, ctx: DispatchContext): ImportOptions {
-  const { name, target, task, split, seed, importer, progressId } = input;
-  const opts: ImportOptions = { name, target, task, split, seed, importer };
+  const { name, target, task, split, seed, importer, options, progressId } = input;
+  const opts: ImportOptions = { name, target, task, split, seed, importer, options };
   if (progressId && ctx.emit) {
     const emit = ctx.emit;
     // Throttle: a big CSV reports per chunk; the UI needs a few updates a second at most.

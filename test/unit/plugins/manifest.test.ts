@@ -46,7 +46,7 @@ describe('plugin manifest', () => {
   it('refuses an unsupported apiVersion naming both versions', () => {
     const e = failure(join(fixtures, 'future-api'));
     expect(e.message).toContain('^2.0.0');
-    expect(e.message).toContain('1.0.0');
+    expect(e.message).toContain('1.1.0');
     expect(e.location.field).toBe('lamina.apiVersion');
   });
 

@@ -20,6 +20,7 @@ import type { SeededRandom } from '../../engine/host/determinism';
 import { buildModelFromSource } from '../../models/modelSource';
 import { saveModel } from '../../engine/host/modelIo';
 import { PluginCodeError, guarded, loadPlugin, type LoadedPlugin } from './pluginLoader';
+import { checkImages, isImportedImages } from './importedImages';
 
 type Emit = (m: HostToCoreMessage) => void;
 
@@ -69,7 +70,7 @@ export function runPluginImporter(msg: PluginImportMessage, emit: Emit): Promise
     const table = await guarded(p, 'importer', `importer "${msg.importerId}"`, () =>
       importer(msg.file, { ...p.context, options: msg.options, progress: () => {} }),
     );
-    return checkTable(p, msg.importerId, table);
+    return isImportedImages(table) ? checkImages(p, msg.importerId, table) : checkTable(p, msg.importerId, table);
   });
 }
 
