@@ -34,7 +34,7 @@ import type { HostLauncher } from './engine/hostLauncher';
 import { RunManager, type ResolvedModel } from './training/runManager';
 import { replayRun } from './training/replay';
 import { exportRunCsv, exportRunJson } from './runs/exportRun';
-import { LaminaError, notFound } from './util/errors';
+import { LaminaError, inputError, notFound } from './util/errors';
 import { PluginRegistry, type PluginInfo } from './plugins/registry';
 import { pluginRoots } from './plugins/locations';
 import { PluginAwareEngine, NO_MODEL_MARK } from './plugins/pluginEngine';
@@ -162,6 +162,7 @@ export class Lamina {
     for (const e of r.pluginErrors) this.plugins.recordFailure(e.pluginId, e.phase, e.message);
     if (!r.answer) throw new LaminaError('failed', r.error ?? `plugin "${ref.id}" importer "${hit.importerId}" gave no table`, { file });
     const importer = `${ref.id}/${hit.importerId}`;
+    if (r.answer.inputError !== undefined) throw inputError(r.answer.inputError, { file });
     if (r.answer.images) return { images: { ...r.answer.images, importer } };
     return { importer, columns: r.answer.columns, rows: r.answer.rows };
   }

@@ -169,6 +169,8 @@ export interface PluginImportedMessage {
   rows: (string | number | null)[][];
   /** Set when the importer returned images (plugin API 1.1.0); columns and rows are then empty. */
   images?: PluginImportedImages;
+  /** Set when the importer rejected its input (ImportInputError): an input error, the plugin stays enabled. */
+  inputError?: string;
 }
 
 export interface PluginImportedImages {

@@ -62,6 +62,15 @@ describe('image importers (plugin API 1.1.0)', () => {
     expect(first[0]).toBe(20);
   });
 
+  it('an importer that rejects its input gives an input error and stays enabled', async () => {
+    const file = join(dir, 'x.rejects');
+    writeFileSync(file, 'x');
+    const e = await core.importDataset(file).then(() => new Error('expected the import to fail'), (err: Error & { kind?: string }) => err);
+    expect(e.message).toContain('no pixel data (fixture)');
+    expect((e as { kind?: string }).kind).toBe('input');
+    expect(core.listPlugins().find((x) => x.id === 'image-importer')!.enabled).toBe(true);
+  });
+
   it('a malformed answer disables the plugin, names what is wrong and leaves no dataset', async () => {
     const file = join(dir, 'x.broken');
     writeFileSync(file, 'x');
