@@ -183,8 +183,9 @@ export class PluginRegistry {
       const hit = all.find((x) => x.imp.id === forced || `${x.plugin.manifest.id}/${x.imp.id}` === forced);
       return hit ? { plugin: hit.plugin, importerId: hit.imp.id } : null;
     }
-    const ext = extname(file).toLowerCase();
-    const hit = ext ? all.find((x) => x.imp.extensions.map((e) => e.toLowerCase()).includes(ext)) : undefined;
+    // By the end of the name, so double extensions (".nii.gz") match too.
+    const name = file.toLowerCase();
+    const hit = extname(name) ? all.find((x) => x.imp.extensions.some((e) => e && name.endsWith(e.toLowerCase()))) : undefined;
     return hit ? { plugin: hit.plugin, importerId: hit.imp.id } : null;
   }
 
