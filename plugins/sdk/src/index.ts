@@ -35,7 +35,7 @@ export interface PluginManifest {
   description?: string;
   contributes?: {
     datasetImporters?: { id: string; name: string; extensions: string[] }[];
-    modelTemplates?: { id: string; name: string; description?: string; file: string }[];
+    modelTemplates?: { id: string; name: string; description?: string; file: string; defaults?: { epochs?: number; batchSize?: number } }[];
     trainers?: { id: string; name: string; description?: string }[];
     metrics?: { id: string; name: string; tasks: Task[]; higherIsBetter?: boolean }[];
     views?: { id: string; title: string; location: 'run-detail' }[];

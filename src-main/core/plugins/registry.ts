@@ -152,7 +152,7 @@ export class PluginRegistry {
       for (const t of p.manifest.contributes.modelTemplates) {
         const file = join(p.record.path, t.file);
         if (!existsSync(file)) continue;
-        out.push({ id: t.id, name: t.name, description: t.description ?? '', origin: p.manifest.id, source: readFileSync(file, 'utf8') });
+        out.push({ id: t.id, name: t.name, description: t.description ?? '', origin: p.manifest.id, source: readFileSync(file, 'utf8'), ...(t.defaults ? { defaults: { ...t.defaults } } : {}) });
       }
     }
     return out;
