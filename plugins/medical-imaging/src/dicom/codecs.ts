@@ -4,6 +4,8 @@
  * libjpeg-turbo (JPEG baseline, 8-bit), jpeg-lossless-decoder-js (JPEG lossless), CharLS (JPEG-LS)
  * and OpenJPEG (JPEG 2000), the Cornerstone builds in their pure-JS form (no .wasm file to ship).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Decoder as LosslessDecoder } from 'jpeg-lossless-decoder-js';
 
 /** What a codec gives back: samples as stored (8 or 16 bits each), interleaved. */
@@ -28,23 +30,28 @@ const loaded = new Map<string, Promise<CodecModule>>();
 // Emscripten modules print progress (OpenJPEG's "[INFO] …") on stdout; keep command output clean.
 const quiet = { print: () => {}, printErr: () => {} };
 
-function codec(name: 'jpeg' | 'jpeg-ls' | 'jpeg2000'): Promise<CodecModule> {
+// The codecs are large (≈ 1.5 MB of asm.js, seconds to parse): the plugin's build.mjs ships them as
+// separate files in dist/codecs/, so loading the plugin (every classification run does, for the
+// metrics) does not parse them. From sources (tests) they come from node_modules.
+const CODECS = {
+  jpeg: { file: 'libjpeg-turbo-8bit.js', pkg: '@cornerstonejs/codec-libjpeg-turbo-8bit/decode' },
+  'jpeg-ls': { file: 'charls.js', pkg: '@cornerstonejs/codec-charls/decode' },
+  jpeg2000: { file: 'openjpeg.js', pkg: '@cornerstonejs/codec-openjpeg/decode' },
+} as const;
+
+function codec(name: keyof typeof CODECS): Promise<CodecModule> {
   let p = loaded.get(name);
   if (!p) {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const factory = (name === 'jpeg'
-      ? require('@cornerstonejs/codec-libjpeg-turbo-8bit/decode')
-      : name === 'jpeg-ls'
-        ? require('@cornerstonejs/codec-charls/decode')
-        : require('@cornerstonejs/codec-openjpeg/decode')) as CodecFactory | { default: CodecFactory };
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    const shipped = join(__dirname, 'codecs', CODECS[name].file);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const factory = require(existsSync(shipped) ? shipped : CODECS[name].pkg) as CodecFactory | { default: CodecFactory };
     p = (typeof factory === 'function' ? factory : factory.default)(quiet);
     loaded.set(name, p);
   }
   return p;
 }
 
-async function emscripten(name: 'jpeg' | 'jpeg-ls' | 'jpeg2000', cls: string, frame: Uint8Array, signed: boolean): Promise<DecodedFrame> {
+async function emscripten(name: keyof typeof CODECS, cls: string, frame: Uint8Array, signed: boolean): Promise<DecodedFrame> {
   const lib = await codec(name);
   const d = new lib[cls]();
   try {
