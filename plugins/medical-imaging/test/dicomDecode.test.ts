@@ -97,3 +97,17 @@ describe.skipIf(!hasPydicom)('dicom-stats against pydicom on python3-pydicom tes
     expect(await err('rtplan.dcm')).toMatch(/no pixel data/);
   });
 });
+
+// The built plugin (npm run build) loads its JPEG, JPEG-LS and JPEG 2000 codecs from dist/codecs.
+const built = resolve(__dirname, '../dist/index.js');
+describe.skipIf(!existsSync(built) || !hasPydicom)('the built plugin', () => {
+  it('decodes compressed files with the codecs it ships', async () => {
+    const { createRequire } = await import('node:module');
+    const dist = createRequire(__filename)(built) as { default: typeof plugin };
+    const stats = (f: string) => runCommand(dist.default, 'dicom-stats', { file: join(pydicomFiles, f) });
+    for (const f of ['MR_small_jpeg_ls_lossless.dcm', 'MR_small_jp2klossless.dcm']) {
+      expect(await stats(f), f).toEqual({ transferSyntax: expect.any(String), shape: [64, 64], min: 127, max: 2145, mean: 518.8813 });
+    }
+    expect(await stats('SC_rgb_jpeg_dcmtk.dcm')).toMatchObject({ transferSyntax: '1.2.840.10008.1.2.4.50', shape: [100, 100, 3] });
+  });
+});
