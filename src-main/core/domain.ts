@@ -54,6 +54,10 @@ export interface DatasetMeta {
   file: string;
   bytes: number;
   createdAt: string;
+  /** Set when the split was made by group (e.g. PatientID): no group has images in two splits. */
+  grouping?: { key: string; groups: number };
+  /** What a plugin importer reported about the import (its id, image size, window, skipped files…). */
+  importInfo?: Record<string, string | number | boolean>;
 }
 
 /** Training settings a model (a template's meta.defaults) may suggest; a run's own settings win. */

@@ -36,7 +36,7 @@ import type { HostLauncher } from './engine/hostLauncher';
 import { RunManager, type ResolvedModel } from './training/runManager';
 import { replayRun } from './training/replay';
 import { exportRunCsv, exportRunJson } from './runs/exportRun';
-import { LaminaError, notFound } from './util/errors';
+import { LaminaError, inputError, notFound } from './util/errors';
 import { PluginRegistry, type PluginInfo } from './plugins/registry';
 import { pluginRoots } from './plugins/locations';
 import { PluginAwareEngine, NO_MODEL_MARK } from './plugins/pluginEngine';
@@ -140,8 +140,9 @@ export class Lamina {
     if (opts.name && this.store.datasetNameTaken(opts.name)) {
       throw new LaminaError('conflict', `a dataset named "${opts.name}" already exists`, { field: 'name' });
     }
-    const table = await this.pluginTable(file, opts);
-    const meta = await importDataset(file, { ...opts, ...(table ? { table, importer: undefined } : {}), id: randomUUID().replace(/-/g, '') }, this.paths);
+    const imported = await this.pluginTable(file, opts);
+    const table = imported && 'images' in imported ? { images: imported.images } : imported ? { table: imported } : undefined;
+    const meta = await importDataset(file, { ...opts, ...(table ? { ...table, importer: undefined } : {}), id: randomUUID().replace(/-/g, '') }, this.paths);
     const named = { ...meta, name: this.uniqueDatasetName(meta.name, Boolean(opts.name)) };
     try {
       this.store.insertDataset(named);
@@ -175,11 +176,15 @@ export class Lamina {
       throw new LaminaError('usage', `unknown importer "${opts.importer}" (built-in: ${builtin.join(', ')}; from plugins: ${this.plugins.importerIds().join(', ') || 'none'})`, { field: 'importer' });
     }
     const ref = this.plugins.ref(hit.plugin)!;
-    const options = { target: opts.target, task: opts.task };
+    const imageSize = (opts as { imageSize?: number }).imageSize;
+    const options = { ...(imageSize ? { size: imageSize } : {}), ...opts.options, target: opts.target, task: opts.task };
     const r = await this.pluginHost.importTable(ref, hit.importerId, file, options);
     for (const e of r.pluginErrors) this.plugins.recordFailure(e.pluginId, e.phase, e.message);
     if (!r.answer) throw new LaminaError('failed', r.error ?? `plugin "${ref.id}" importer "${hit.importerId}" gave no table`, { file });
-    return { importer: `${ref.id}/${hit.importerId}`, columns: r.answer.columns, rows: r.answer.rows };
+    const importer = `${ref.id}/${hit.importerId}`;
+    if (r.answer.inputError !== undefined) throw inputError(r.answer.inputError, { file });
+    if (r.answer.images) return { images: { ...r.answer.images, importer } };
+    return { importer, columns: r.answer.columns, rows: r.answer.rows };
   }
 
   private uniqueDatasetName(name: string, explicit: boolean): string {

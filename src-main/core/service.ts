@@ -27,6 +27,8 @@ export interface ImportOptions {
   keepColumns?: string[];
   /** Leave these columns out of the features. */
   dropColumns?: string[];
+  /** Options handed to a plugin importer as ctx.options (besides target and task). */
+  options?: Record<string, string | number | boolean>;
   onProgress?: (p: { phase: string; done: number; total: number | null }) => void;
 }
 

@@ -13,6 +13,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { ExplainViewRequests } from './explain';
 import type { TrainerDeclaration } from './params';
+import type { ImportedImages } from './images';
 
 /** The plugin API this SDK describes. Lamina refuses plugins whose `apiVersion` range excludes the host's. */
 export const PLUGIN_API_VERSION = '1.1.0';
@@ -36,7 +37,7 @@ export interface PluginManifest {
   description?: string;
   contributes?: {
     datasetImporters?: { id: string; name: string; extensions: string[] }[];
-    modelTemplates?: { id: string; name: string; description?: string; file: string }[];
+    modelTemplates?: { id: string; name: string; description?: string; file: string; defaults?: { epochs?: number; batchSize?: number } }[];
     /** 1.1.0: `tasks` and `params` (see params.ts). */
     trainers?: TrainerDeclaration[];
     metrics?: { id: string; name: string; tasks: Task[]; higherIsBetter?: boolean }[];
@@ -75,7 +76,7 @@ export interface ImportedTable {
   rows: (string | number | null)[][];
 }
 
-export type DatasetImporter = (file: string, ctx: ImporterContext) => ImportedTable | Promise<ImportedTable>;
+export type DatasetImporter = (file: string, ctx: ImporterContext) => ImportedTable | ImportedImages | Promise<ImportedTable | ImportedImages>;
 
 // ---- metrics --------------------------------------------------------------------------------
 
@@ -233,3 +234,4 @@ export type CreateModel = (ctx: ModelContext) => TF.LayersModel;
 export * from './explain';
 // ---- declared trainer parameters (1.1.0) ------------------------------------------------------
 export * from './params';
+export * from './images';

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   PLUGIN_API_VERSION,
-  type ChildRun, type CreateModel, type DatasetView, type ImportedTable, type Logger, type MetricInput, type ModelContext,
+  type ChildRun, type CreateModel, type DatasetView, type ImportedImages, type ImportedTable, type Logger, type MetricInput, type ModelContext,
   type ParamValue, type PluginContext, type PluginDefinition, type RunLog, type SplitData, type Task, type TrainerResult,
 } from './index';
 
@@ -190,7 +190,7 @@ export async function runMetric(plugin: PluginDefinition, id: string, input: Met
   return fn(input);
 }
 
-export async function runImporter(plugin: PluginDefinition, id: string, file: string, options: Record<string, unknown> = {}): Promise<ImportedTable> {
+export async function runImporter(plugin: PluginDefinition, id: string, file: string, options: Record<string, unknown> = {}): Promise<ImportedTable | ImportedImages> {
   const fn = plugin.importers?.[id];
   if (!fn) throw new Error(`the plugin has no importer "${id}"`);
   return fn(file, { ...context('test'), options, progress: () => {} });

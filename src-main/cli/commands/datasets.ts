@@ -35,11 +35,24 @@ function describeExcluded(columns: ColumnStats[]): string {
   return `\nLeft out of the features (use --keep-column COL to keep one):\n${out.map((e) => `  ${e.column}: ${e.reason}`).join('\n')}`;
 }
 
+/** `--opt k=v` (repeatable): options for a plugin importer, e.g. --opt labels=labels.csv --opt window=lung. */
+function importerOptions(v: unknown): { options?: Record<string, string> } {
+  const list = Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [];
+  if (!list.length) return {};
+  const options: Record<string, string> = {};
+  for (const kv of list) {
+    const eq = kv.indexOf('=');
+    if (eq < 1) throw usage(`--opt expects KEY=VALUE, got "${kv}"`);
+    options[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return { options };
+}
+
 export const importCommand: Command = {
   name: 'import',
   summary: 'import a CSV/TSV/JSON file, an image folder or a built-in sample (sample:ID) as a dataset',
   usage:
-    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N] [--keep-column COL]… [--drop-column COL]…',
+    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N] [--keep-column COL]… [--drop-column COL]… [--opt KEY=VALUE]…',
   options: {
     name: { type: 'string' },
     target: { type: 'string' },
@@ -50,6 +63,7 @@ export const importCommand: Command = {
     'image-size': { type: 'string' },
     'keep-column': { type: 'string', multiple: true },
     'drop-column': { type: 'string', multiple: true },
+    opt: { type: 'string', multiple: true },
   },
   async run({ args, out, core }) {
     const file = args.positionals[0];
@@ -68,6 +82,7 @@ export const importCommand: Command = {
       seed: num(args.values.seed, 'seed', { int: true, min: 0 }),
       importer: str(args.values.importer),
       ...columnOverrides(args.values['keep-column'], args.values['drop-column']),
+      ...importerOptions(args.values.opt),
       ...(args.values['image-size'] ? { imageSize: num(args.values['image-size'], 'image-size', { int: true, min: 4 }) } : {}),
       onProgress: (p: { phase: string; done: number; total: number | null }) => bar.update(p.total ? p.done / p.total : 0, `${p.phase}`),
     } as Parameters<typeof lamina.importDataset>[1];
@@ -87,11 +102,15 @@ export const importCommand: Command = {
         inputShape: meta.inputShape,
         hash: meta.hash,
         excluded: excludedColumns(meta.columns),
+        ...(meta.grouping ? { grouping: meta.grouping } : {}),
+        ...(meta.importInfo ? { importInfo: meta.importInfo } : {}),
       },
       () =>
         `Imported ${meta.name} (${meta.id.slice(0, 8)}): ${meta.rows} rows, ${meta.features.length} features, ` +
         `target "${meta.target}" (${meta.task}${meta.classes.length ? `, ${meta.classes.length} classes` : ''}); ` +
         `split ${meta.splits.train}/${meta.splits.validation}/${meta.splits.test}` +
+        (meta.grouping ? ` by ${meta.grouping.key} (${meta.grouping.groups} groups; no ${meta.grouping.key} in two splits)` : '') +
+        (meta.importInfo?.skipped ? `; skipped ${meta.importInfo.skipped} bad files` : '') +
         describeExcluded(meta.columns),
     );
   },

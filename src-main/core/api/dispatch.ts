@@ -101,8 +101,8 @@ type Handler<M extends ApiMethodName> = (
 const OK = { ok: true as const };
 
 function importOptions(input: ApiParsedInput<'datasets.import' | 'datasets.importUpload' | 'datasets.importSample'>, ctx: DispatchContext): ImportOptions {
-  const { name, target, task, split, seed, importer, progressId, keepColumns, dropColumns } = input;
-  const opts: ImportOptions = { name, target, task, split, seed, importer, keepColumns, dropColumns };
+  const { name, target, task, split, seed, importer, options, progressId, keepColumns, dropColumns } = input;
+  const opts: ImportOptions = { name, target, task, split, seed, importer, options, keepColumns, dropColumns };
   if (progressId && ctx.emit) {
     const emit = ctx.emit;
     // Throttle: a big CSV reports per chunk; the UI needs a few updates a second at most.

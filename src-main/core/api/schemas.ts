@@ -46,6 +46,8 @@ export const datasetMetaSchema = z.object({
   file: z.string(),
   bytes: z.number(),
   createdAt: z.string(),
+  grouping: z.object({ key: z.string(), groups: z.number() }).optional(),
+  importInfo: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
 export const datasetPreviewSchema = z.object({
@@ -279,6 +281,8 @@ export const importOptionsSchema = z.object({
   importer: z.string().optional(),
   keepColumns: z.array(z.string()).optional(),
   dropColumns: z.array(z.string()).optional(),
+  /** Options for a plugin importer (its ctx.options), e.g. { labels: 'labels.csv', window: 'lung', size: 64 }. */
+  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   /** Client-chosen id; `import.progress` events carry it back. */
   progressId: z.string().max(100).optional(),
 });

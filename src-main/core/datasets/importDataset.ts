@@ -16,6 +16,7 @@ import { readCsvRows, type CsvRow } from './csvReader';
 import { readImageFolder } from './imageFolder';
 import { readJsonTable } from './jsonReader';
 import { screenColumns } from './columnScreening';
+import { encodePluginImages, type PluginImages } from './pluginImages';
 import { trainStats } from './normalisation';
 import { DEFAULT_SPLIT, SPLIT_CODE, assignSplits, splitCounts, validateSplitFractions } from './split';
 import {
@@ -35,6 +36,8 @@ export interface ImportDatasetOptions extends ImportOptions {
   imageSize?: number | [number, number];
   /** A table a plugin importer produced from `file` (the core ran the plugin in a host process). */
   table?: PluginTable;
+  /** Images a plugin importer produced from `file` (plugin API 1.1.0). */
+  images?: PluginImages;
 }
 
 export interface PluginTable {
@@ -58,6 +61,7 @@ interface Encoded {
   inputShape: number[];
   split: Uint8Array;
   columns: ColumnStats[];
+  grouping?: DatasetMeta['grouping'];
 }
 
 export function chooseImporter(file: string, isDirectory: boolean, forced?: string): BuiltinImporter {
@@ -96,7 +100,7 @@ export async function importDataset(file: string, opts: ImportDatasetOptions, pa
   } catch {
     throw inputError(`${source}: no such file or folder`, { file: source });
   }
-  const importer = opts.table ? 'plugin' : chooseImporter(source, st.isDirectory(), opts.importer);
+  const importer = opts.table || opts.images ? 'plugin' : chooseImporter(source, st.isDirectory(), opts.importer);
   const onProgress: Progress = opts.onProgress ?? (() => {});
 
   const relFile = `datasets/${id}.arrow`;
@@ -109,7 +113,9 @@ export async function importDataset(file: string, opts: ImportDatasetOptions, pa
   }
 
   try {
-    const enc = importer === 'image-folder'
+    const enc = opts.images
+      ? encodeImagesFromPlugin(source, opts.images, fractions, seed)
+      : importer === 'image-folder'
       ? await encodeImageFolder(source, opts, fractions, seed, onProgress)
       : await encodeTable(source, importer, st.size, opts, fractions, seed, onProgress);
     onProgress({ phase: 'write', done: 0, total: enc.bytes.length });
@@ -117,7 +123,7 @@ export async function importDataset(file: string, opts: ImportDatasetOptions, pa
     onProgress({ phase: 'done', done: enc.rows, total: enc.rows });
     return {
       id,
-      name: opts.name ?? basename(source, importer === 'image-folder' ? '' : extname(source)),
+      name: opts.name ?? basename(source, importer === 'image-folder' || opts.images ? '' : extname(source)),
       kind: enc.kind,
       source,
       rows: enc.rows,
@@ -133,6 +139,8 @@ export async function importDataset(file: string, opts: ImportDatasetOptions, pa
       file: relFile,
       bytes: written.bytes,
       createdAt: new Date().toISOString(),
+      ...(enc.grouping ? { grouping: enc.grouping } : {}),
+      ...(opts.images ? { importInfo: { importer: opts.images.importer, ...opts.images.info } } : {}),
     };
   } catch (err) {
     // Loses nothing, leaves nothing: neither the part file nor a half-renamed dataset.
@@ -404,4 +412,12 @@ async function encodeImageFolder(
   onProgress({ phase: 'encode', done: 0, total: null });
   const bytes = encodeImages({ pixels: data.pixels, target: { name: target, values: data.labels }, split, meta });
   return { kind: 'image', bytes, rows: n, features: ['pixels'], target, task: 'classification', classes: data.classes, inputShape, split, columns };
+}
+
+function encodeImagesFromPlugin(source: string, images: PluginImages, fractions: [number, number, number], seed: number): Encoded {
+  const e = encodePluginImages(source, images, fractions, seed);
+  return {
+    kind: 'image', bytes: e.bytes, rows: e.rows, features: ['pixels'], target: 'label', task: 'classification',
+    classes: e.classes, inputShape: e.inputShape, split: e.split, columns: e.columns, grouping: e.grouping ?? undefined,
+  };
 }

@@ -168,6 +168,19 @@ export interface PluginImportedMessage {
   type: 'plugin.imported';
   columns: string[];
   rows: (string | number | null)[][];
+  /** Set when the importer returned images (plugin API 1.1.0); columns and rows are then empty. */
+  images?: PluginImportedImages;
+  /** Set when the importer rejected its input (ImportInputError): an input error, the plugin stays enabled. */
+  inputError?: string;
+}
+
+export interface PluginImportedImages {
+  shape: [number, number, number];
+  pixels: Uint8Array;
+  labels: string[];
+  groups?: string[];
+  groupKey?: string;
+  info?: Record<string, string | number | boolean>;
 }
 
 export interface PluginCommandResultMessage {

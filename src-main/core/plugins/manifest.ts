@@ -40,7 +40,11 @@ const trainerParam = z
 const contributes = z
   .object({
     datasetImporters: z.array(z.object({ id, name: text, extensions: z.array(z.string().regex(/^\.[A-Za-z0-9._-]+$/, 'must look like ".ext"')).min(1) }).strict()).optional(),
-    modelTemplates: z.array(z.object({ id, name: text, description: z.string().optional(), file: relPath }).strict()).optional(),
+    modelTemplates: z.array(z.object({
+      id, name: text, description: z.string().optional(), file: relPath,
+      // 1.1.0: training defaults (read from the manifest: the core never runs plugin code)
+      defaults: z.object({ epochs: z.number().int().min(1).optional(), batchSize: z.number().int().min(1).optional() }).strict().optional(),
+    }).strict()).optional(),
     trainers: z.array(z.object({ id, name: text, description: z.string().optional(), tasks: tasks.optional(), params: z.array(trainerParam).optional() }).strict()).optional(),
     metrics: z.array(z.object({ id: z.string().regex(/^[a-z0-9_]{1,48}$/, 'must be lowercase letters, digits or "_"'), name: text, tasks, higherIsBetter: z.boolean().optional() }).strict()).optional(),
     views: z.array(z.object({ id, title: text, location: z.literal('run-detail') }).strict()).optional(),

@@ -243,7 +243,7 @@ export class PluginRegistry {
       for (const t of p.manifest.contributes.modelTemplates) {
         const file = join(p.record.path, t.file);
         if (!existsSync(file)) continue;
-        out.push({ id: t.id, name: t.name, description: t.description ?? '', origin: p.manifest.id, source: readFileSync(file, 'utf8') });
+        out.push({ id: t.id, name: t.name, description: t.description ?? '', origin: p.manifest.id, source: readFileSync(file, 'utf8'), ...(t.defaults ? { defaults: { ...t.defaults } } : {}) });
       }
     }
     return out;
@@ -274,8 +274,9 @@ export class PluginRegistry {
       const hit = all.find((x) => x.imp.id === forced || `${x.plugin.manifest.id}/${x.imp.id}` === forced);
       return hit ? { plugin: hit.plugin, importerId: hit.imp.id } : null;
     }
-    const ext = extname(file).toLowerCase();
-    const hit = ext ? all.find((x) => x.imp.extensions.map((e) => e.toLowerCase()).includes(ext)) : undefined;
+    // By the end of the name, so double extensions (".nii.gz") match too.
+    const name = file.toLowerCase();
+    const hit = extname(name) ? all.find((x) => x.imp.extensions.some((e) => e && name.endsWith(e.toLowerCase()))) : undefined;
     return hit ? { plugin: hit.plugin, importerId: hit.imp.id } : null;
   }
 

@@ -20,6 +20,7 @@ import type { SeededRandom } from '../../engine/host/determinism';
 import { buildModelFromSource } from '../../models/modelSource';
 import { saveModel } from '../../engine/host/modelIo';
 import { PluginCodeError, guarded, loadPlugin, type LoadedPlugin } from './pluginLoader';
+import { catchingInputErrors, checkImages, isImportedImages, isInputErrorAnswer } from './importedImages';
 
 type Emit = (m: HostToCoreMessage) => void;
 
@@ -67,9 +68,10 @@ export function runPluginImporter(msg: PluginImportMessage, emit: Emit): Promise
     const importer = p.def.importers?.[msg.importerId];
     if (typeof importer !== 'function') throw new PluginCodeError(p.ref.id, 'importer', new Error(`does not export importers["${msg.importerId}"]`), 'the plugin');
     const table = await guarded(p, 'importer', `importer "${msg.importerId}"`, () =>
-      importer(msg.file, { ...p.context, options: msg.options, progress: () => {} }),
+      catchingInputErrors(() => importer(msg.file, { ...p.context, options: msg.options, progress: () => {} })),
     );
-    return checkTable(p, msg.importerId, table);
+    if (isInputErrorAnswer(table)) return { type: 'plugin.imported', columns: [], rows: [], inputError: table.inputError };
+    return isImportedImages(table) ? checkImages(p, msg.importerId, table) : checkTable(p, msg.importerId, table);
   });
 }
 

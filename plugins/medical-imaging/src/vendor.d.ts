@@ -1,0 +1,6 @@
+// jpeg-lossless-decoder-js ships no types for its CommonJS build: the part this plugin uses.
+declare module 'jpeg-lossless-decoder-js' {
+  export class Decoder {
+    decode(buffer: ArrayBufferLike, offset: number, length: number, numBytes: number): Uint8Array | Uint16Array;
+  }
+}

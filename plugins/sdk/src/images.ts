@@ -1,0 +1,43 @@
+/**
+ * Image datasets from importers (plugin API 1.1.0).
+ *
+ * An importer may return images instead of a table: medical scans, microscopy, anything a table
+ * cannot carry. Lamina stores them as an image dataset (like an image folder) and, when the
+ * importer gives each image a group (a patient, a subject, a slide), splits by group so that no
+ * group's images land in two splits (no leakage from train to test).
+ */
+
+/** What an importer returns for images. `kind: 'images'` tells it from a table. */
+export interface ImportedImages {
+  kind: 'images';
+  /** [height, width, channels] of every image; channels 1 (gray) or 3 (RGB). */
+  shape: [number, number, number];
+  /** n × height × width × channels values 0–255, image after image, each row-major (HWC). */
+  pixels: Uint8Array;
+  /** Class label of each image (n labels; at least 2 distinct). */
+  labels: string[];
+  /** Optional group of each image, e.g. its PatientID: a group's images all go to one split. */
+  groups?: string[];
+  /** What the groups are, for the dataset summary (e.g. "PatientID"). */
+  groupKey?: string;
+  /** Facts about the import recorded on the dataset and shown with it (size, window, skipped files…). */
+  info?: Record<string, string | number | boolean>;
+}
+
+/** True when an importer's answer is images rather than a table. */
+export function isImportedImages(x: unknown): x is ImportedImages {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'images';
+}
+
+/**
+ * Thrown by an importer for bad input (a damaged file, a missing label): Lamina reports it as the
+ * user's input error (exit code 2, nothing imported) and does NOT disable the plugin, as it does
+ * for any other exception. Recognised by its `laminaInputError` flag, so a bundled copy works.
+ */
+export class ImportInputError extends Error {
+  readonly laminaInputError = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportInputError';
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Host side of image importers (plugin API 1.1.0): checks what a plugin importer returned as
+ * images before it crosses to the core, so a malformed answer is the plugin's error (it is
+ * disabled, naming what was wrong) and never a half-imported dataset.
+ */
+import type { PluginImportedMessage } from '../../engine/protocol';
+import type { ImportedImages } from '../../../../plugins/sdk/src/images';
+import { PluginCodeError, type LoadedPlugin } from './pluginLoader';
+
+/** An importer's ImportInputError (bad user input) as an answer, so it never disables the plugin. */
+export async function catchingInputErrors<T>(fn: () => T | Promise<T>): Promise<T | { inputError: string }> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof Error && (e as { laminaInputError?: unknown }).laminaInputError === true) return { inputError: e.message };
+    throw e;
+  }
+}
+
+export function isInputErrorAnswer(x: unknown): x is { inputError: string } {
+  return typeof x === 'object' && x !== null && typeof (x as { inputError?: unknown }).inputError === 'string';
+}
+
+export function isImportedImages(x: unknown): x is ImportedImages {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'images';
+}
+
+export function checkImages(p: LoadedPlugin, importerId: string, t: ImportedImages): PluginImportedMessage {
+  const bad = (why: string) => new PluginCodeError(p.ref.id, 'importer', new Error(why), `importer "${importerId}"`);
+  const shape = t.shape;
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((v) => Number.isInteger(v) && v > 0)) {
+    throw bad(`images: shape must be [height, width, channels] of positive whole numbers, got ${JSON.stringify(shape)}`);
+  }
+  if (shape[2] !== 1 && shape[2] !== 3) throw bad(`images: channels must be 1 or 3, got ${shape[2]}`);
+  if (!(t.pixels instanceof Uint8Array)) throw bad('images: pixels must be a Uint8Array');
+  if (!Array.isArray(t.labels)) throw bad('images: labels must be an array of strings');
+  const n = t.labels.length;
+  const size = shape[0] * shape[1] * shape[2];
+  if (t.pixels.length !== n * size) {
+    throw bad(`images: pixels has ${t.pixels.length} values, expected ${n} images × ${shape.join('×')} = ${n * size}`);
+  }
+  if (t.groups !== undefined && (!Array.isArray(t.groups) || t.groups.length !== n)) {
+    throw bad(`images: groups must have one entry per image (${n}), got ${Array.isArray(t.groups) ? t.groups.length : typeof t.groups}`);
+  }
+  const info: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(t.info ?? {})) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') info[k] = v;
+  }
+  return {
+    type: 'plugin.imported',
+    columns: [],
+    rows: [],
+    images: {
+      shape: [shape[0], shape[1], shape[2]],
+      pixels: t.pixels,
+      labels: t.labels.map(String),
+      ...(t.groups ? { groups: t.groups.map(String) } : {}),
+      ...(t.groupKey ? { groupKey: String(t.groupKey) } : {}),
+      info,
+    },
+  };
+}
