@@ -52,6 +52,17 @@ export interface DatasetMeta {
   file: string;
   bytes: number;
   createdAt: string;
+  /** Interactions datasets (a plugin importer's, API 1.1.0): id vocabularies and the importer's summary. */
+  interactions?: DatasetInteractions;
+}
+
+export interface DatasetInteractions {
+  userIds: string[];
+  itemIds: string[];
+  implicit: boolean;
+  hasTimestamps: boolean;
+  itemTitles?: (string | null)[];
+  summary: unknown;
 }
 
 /** Everything a training run needs, as recorded on the run. */

@@ -155,11 +155,11 @@ export class Lamina {
       throw new LaminaError('usage', `unknown importer "${opts.importer}" (built-in: ${builtin.join(', ')}; from plugins: ${this.plugins.importerIds().join(', ') || 'none'})`, { field: 'importer' });
     }
     const ref = this.plugins.ref(hit.plugin)!;
-    const options = { target: opts.target, task: opts.task };
+    const options = { ...opts.options, target: opts.target, task: opts.task, split: opts.split, seed: opts.seed };
     const r = await this.pluginHost.importTable(ref, hit.importerId, file, options);
     for (const e of r.pluginErrors) this.plugins.recordFailure(e.pluginId, e.phase, e.message);
     if (!r.answer) throw new LaminaError('failed', r.error ?? `plugin "${ref.id}" importer "${hit.importerId}" gave no table`, { file });
-    return { importer: `${ref.id}/${hit.importerId}`, columns: r.answer.columns, rows: r.answer.rows };
+    return { importer: `${ref.id}/${hit.importerId}`, columns: r.answer.columns, rows: r.answer.rows, interactions: r.answer.interactions };
   }
 
   private uniqueDatasetName(name: string, explicit: boolean): string {

@@ -22,6 +22,8 @@ export interface ImportOptions {
   seed?: number;
   /** Force an importer by id (built-in: csv, tsv, json, image-folder). */
   importer?: string;
+  /** Options for a plugin importer (`--option k=v`), handed to it as they are. */
+  options?: Record<string, string | number | boolean>;
   onProgress?: (p: { phase: string; done: number; total: number | null }) => void;
 }
 

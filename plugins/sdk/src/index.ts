@@ -13,7 +13,7 @@
 import type * as TF from '@tensorflow/tfjs';
 
 /** The plugin API this SDK describes. Lamina refuses plugins whose `apiVersion` range excludes the host's. */
-export const PLUGIN_API_VERSION = '1.0.0';
+export const PLUGIN_API_VERSION = '1.1.0';
 
 export type Tf = typeof TF;
 export type Task = 'classification' | 'regression';
@@ -226,3 +226,5 @@ export interface ModelContext {
 
 /** `export default function createModel(ctx)` of a template module. */
 export type CreateModel = (ctx: ModelContext) => TF.LayersModel;
+
+export * from './interactions';

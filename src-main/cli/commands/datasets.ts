@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Task } from '../../core/domain';
 import type { Command } from '../command';
-import { num, str, usage } from '../args';
+import { keyValues, num, str, usage } from '../args';
 import { table } from '../output';
 
 function parseSplit(v: string | undefined): [number, number, number] | undefined {
@@ -17,7 +17,7 @@ export const importCommand: Command = {
   name: 'import',
   summary: 'import a CSV/TSV/JSON file, an image folder or a built-in sample (sample:ID) as a dataset',
   usage:
-    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N]',
+    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N] [--option k=v]… (options for a plugin importer)',
   options: {
     name: { type: 'string' },
     target: { type: 'string' },
@@ -26,6 +26,7 @@ export const importCommand: Command = {
     seed: { type: 'string' },
     importer: { type: 'string' },
     'image-size': { type: 'string' },
+    option: { type: 'string', multiple: true },
   },
   async run({ args, out, core }) {
     const file = args.positionals[0];
@@ -43,6 +44,7 @@ export const importCommand: Command = {
       split: parseSplit(str(args.values.split)),
       seed: num(args.values.seed, 'seed', { int: true, min: 0 }),
       importer: str(args.values.importer),
+      options: keyValues(args.values.option as string[] | undefined, 'option'),
       ...(args.values['image-size'] ? { imageSize: num(args.values['image-size'], 'image-size', { int: true, min: 4 }) } : {}),
       onProgress: (p: { phase: string; done: number; total: number | null }) => bar.update(p.total ? p.done / p.total : 0, `${p.phase}`),
     } as Parameters<typeof lamina.importDataset>[1];

@@ -11,6 +11,7 @@ import type {
   ModelSummary,
   TrainConfig,
 } from '../domain';
+import type { InteractionsImport } from '../../../plugins/sdk/src/interactions';
 
 // ---- core -> host ----------------------------------------------------------
 
@@ -167,6 +168,8 @@ export interface PluginImportedMessage {
   type: 'plugin.imported';
   columns: string[];
   rows: (string | number | null)[][];
+  /** An interactions importer's description (plugin API 1.1.0). */
+  interactions?: InteractionsImport;
 }
 
 export interface PluginCommandResultMessage {

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPluginManifest } from '../../../src-main/core/plugins/manifest';
+import { HOST_PLUGIN_API_VERSION, readPluginManifest } from '../../../src-main/core/plugins/manifest';
 import { LaminaError } from '../../../src-main/core/util/errors';
 import { thrownBy } from '../../helpers/thrown';
 
@@ -46,7 +46,7 @@ describe('plugin manifest', () => {
   it('refuses an unsupported apiVersion naming both versions', () => {
     const e = failure(join(fixtures, 'future-api'));
     expect(e.message).toContain('^2.0.0');
-    expect(e.message).toContain('1.0.0');
+    expect(e.message).toContain(HOST_PLUGIN_API_VERSION);
     expect(e.location.field).toBe('lamina.apiVersion');
   });
 
