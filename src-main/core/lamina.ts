@@ -34,7 +34,7 @@ import type { HostLauncher } from './engine/hostLauncher';
 import { RunManager, type ResolvedModel } from './training/runManager';
 import { replayRun } from './training/replay';
 import { exportRunCsv, exportRunJson } from './runs/exportRun';
-import { LaminaError, notFound } from './util/errors';
+import { LaminaError, inputError, notFound } from './util/errors';
 import { PluginRegistry, type PluginInfo } from './plugins/registry';
 import { pluginRoots } from './plugins/locations';
 import { PluginAwareEngine, NO_MODEL_MARK } from './plugins/pluginEngine';
@@ -158,6 +158,7 @@ export class Lamina {
     const options = { ...opts.options, target: opts.target, task: opts.task, split: opts.split, seed: opts.seed };
     const r = await this.pluginHost.importTable(ref, hit.importerId, file, options);
     for (const e of r.pluginErrors) this.plugins.recordFailure(e.pluginId, e.phase, e.message);
+    if (!r.answer && r.errorDetail?.reason === 'data') throw inputError(r.error ?? 'bad input', { file, line: r.errorDetail.line, column: r.errorDetail.column });
     if (!r.answer) throw new LaminaError('failed', r.error ?? `plugin "${ref.id}" importer "${hit.importerId}" gave no table`, { file });
     return { importer: `${ref.id}/${hit.importerId}`, columns: r.answer.columns, rows: r.answer.rows, interactions: r.answer.interactions };
   }

@@ -97,6 +97,18 @@ export function interactionsOf(dataset: DatasetView): InteractionsData {
   return d;
 }
 
+/**
+ * Thrown by an importer when the FILE is wrong (not the plugin): Lamina reports it as an input error
+ * (exit 2, with file, line and column) and does not disable the plugin. Recognised by `name`, so it
+ * survives bundling (API ≥ 1.1.0).
+ */
+export class ImportInputError extends Error {
+  constructor(message: string, readonly location: { file?: string; line?: number; column?: number | string } = {}) {
+    super(message);
+    this.name = 'ImportInputError';
+  }
+}
+
 // ---- the ranking task -------------------------------------------------------------------------
 
 export interface RankingTask {

@@ -68,11 +68,24 @@ export function runPluginImporter(msg: PluginImportMessage, emit: Emit): Promise
     const p = await loadPlugin(msg.plugin);
     const importer = p.def.importers?.[msg.importerId];
     if (typeof importer !== 'function') throw new PluginCodeError(p.ref.id, 'importer', new Error(`does not export importers["${msg.importerId}"]`), 'the plugin');
-    const table = await guarded(p, 'importer', `importer "${msg.importerId}"`, () =>
-      importer(msg.file, { ...p.context, options: msg.options, progress: () => {} }),
-    );
+    let table: ImportedTable;
+    try {
+      table = await importer(msg.file, { ...p.context, options: msg.options, progress: () => {} });
+    } catch (e) {
+      // The file's fault, not the plugin's: an input error, and the plugin stays enabled.
+      if (e instanceof Error && e.name === 'ImportInputError') throw inputHostError(e);
+      throw new PluginCodeError(p.ref.id, 'importer', e, `importer "${msg.importerId}"`);
+    }
     return checkTable(p, msg.importerId, table);
   });
+}
+
+function inputHostError(e: Error): HostError {
+  const where = (e as Error & { location?: { file?: string; line?: number; column?: number | string } }).location ?? {};
+  const err = new HostError('data', e.message) as HostError & { line?: number; column?: number };
+  if (typeof where.line === 'number') err.line = where.line;
+  if (typeof where.column === 'number') err.column = where.column;
+  return err;
 }
 
 function checkTable(p: LoadedPlugin, importerId: string, t: ImportedTable): PluginImportedMessage {
