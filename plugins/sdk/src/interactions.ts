@@ -265,8 +265,14 @@ function sampledUser(
     let above = 0;
     const drawn = new Set<number>();
     const want = Math.min(n, Math.max(0, pool));
-    while (drawn.size < want) {
-      const j = Math.floor(rand() * numItems);
+    // Rejection sampling, then (should the generator keep hitting taken items) a scan from a random start.
+    for (let tries = 0, start = -1; drawn.size < want; tries++) {
+      let j: number;
+      if (tries < 20 * want) j = Math.floor(rand() * numItems);
+      else {
+        if (start < 0) start = Math.floor(rand() * numItems);
+        j = (start + tries) % numItems;
+      }
       if (known.has(j) || relevant.has(j) || drawn.has(j)) continue;
       drawn.add(j);
       if (scores[j] > scores[pos] || (scores[j] === scores[pos] && j < pos)) above++;
