@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableBackends, benchTraining, type TrainingBenchCase } from './trainingBench';
 import { benchMetricIngestion, benchRunList } from './storeBench';
+import { benchRecommenders } from './recommendersBench';
 
 const quick = process.argv.includes('--quick');
 const epochs = quick ? 1 : 2;
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
   console.log(`\nRun list queries on ${fmt(list[0].runs)} runs (median of 9)`);
   console.table(list.map((r) => ({ query: r.name, matched: r.matched, 'median ms': r.medianMs.toFixed(1) })));
   if (!existsSync('/usr/bin/python3')) console.log('(note: /usr/bin/python3 not found)');
+  await benchRecommenders(quick);
 }
 
 main().catch((e) => {
