@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ImportInputError } from '@lamina/plugin-sdk';
+import { type ImportInputError } from '@lamina/plugin-sdk';
 import { runImporter } from '@lamina/plugin-sdk/testing';
 import plugin from '../src/index';
 import { importInteractions } from '../src/importer';
