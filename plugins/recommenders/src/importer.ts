@@ -19,6 +19,8 @@ const GUESSES: Record<'user' | 'item' | 'rating' | 'timestamp', string[]> = {
 
 export interface ImportOptions {
   user?: string; item?: string; rating?: string; timestamp?: string;
+  /** Item metadata file (item id + title columns), joined for display. */
+  items?: string;
   implicit?: boolean; threshold?: number;
   splitMethod: SplitMethod; fractions: [number, number, number]; seed: number;
 }
@@ -32,7 +34,7 @@ export function importOptions(o: Record<string, unknown>): ImportOptions {
   const fractions = Array.isArray(o.split) && o.split.length === 3 ? (o.split.map(Number) as [number, number, number]) : [0.8, 0.1, 0.1] as [number, number, number];
   const seed = o.seed === undefined || o.seed === null ? 42 : Number(o.seed);
   return {
-    user: s('user'), item: s('item'), rating: s('rating'), timestamp: s('timestamp'),
+    user: s('user'), item: s('item'), rating: s('rating'), timestamp: s('timestamp'), items: s('items'),
     implicit: o.implicit === true || s('implicit') === 'true', threshold: threshold === undefined ? undefined : Number(threshold),
     splitMethod: method, fractions, seed,
   };
@@ -129,11 +131,24 @@ export function importInteractions(file: string, ctx: Pick<ImporterContext, 'opt
   const userIds = [...userIndex.keys()];
   const itemIds = [...itemIndex.keys()];
   const summary = summarise(users, items, split, userIds.length, itemIds.length, histogram, duplicates, below, opt.splitMethod);
+  const itemTitles = opt.items ? readTitles(opt.items, itemIds) : undefined;
   return {
     columns: ['user_index', 'item_index', 'timestamp', 'value'],
     rows: final.map((r) => [r.u, r.i, r.t, r.v]),
-    interactions: { userIds, itemIds, implicit, hasTimestamps: tCol >= 0, split: Array.from(split), summary },
+    interactions: { userIds, itemIds, implicit, hasTimestamps: tCol >= 0, split: Array.from(split), summary, ...(itemTitles ? { itemTitles } : {}) },
   };
+}
+
+/** Titles per item id from a metadata file (item column guessed like the interactions', title: title/name). */
+function readTitles(file: string, itemIds: string[]): (string | null)[] {
+  const { columns, rows } = readRecords(file);
+  const idCol = findColumn(file, columns, 'item', undefined, true);
+  const norm = columns.map((c) => c.toLowerCase());
+  const titleCol = ['title', 'name', 'item_name', 'product_title'].map((c) => norm.indexOf(c)).find((j) => j >= 0);
+  if (titleCol === undefined) throw new ImportInputError(`${file}: no title column (title or name) in the item metadata; columns are: ${columns.join(', ')}`, { file, line: 1 });
+  const byId = new Map<string, string>();
+  for (const { cells } of rows) byId.set(cells[idCol], cells[titleCol]);
+  return itemIds.map((id) => byId.get(id) ?? null);
 }
 
 export function summarise(

@@ -52,6 +52,12 @@ describe('interactions importer', () => {
     expect(ml1m.rows).toEqual([[0, 0, 0, 5]]);
   });
 
+  it('joins item titles from a metadata file; items without one get null', () => {
+    const meta = file('movies.csv', 'movieId,title,genres\n10,"Heat, the film",Action\n11,Alien,Horror\n');
+    const t = load(file('r.csv', ratings), { items: meta });
+    expect(t.interactions.itemTitles!.slice(0, 3)).toEqual(['Heat, the film', 'Alien', null]);
+  });
+
   it('implicit: a threshold keeps ratings ≥ T as positives and counts the rest', () => {
     const t = load(file('r.csv', ratings), { threshold: 4 });
     expect(t.interactions.implicit).toBe(true);
