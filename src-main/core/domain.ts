@@ -58,6 +58,17 @@ export interface DatasetMeta {
   grouping?: { key: string; groups: number };
   /** What a plugin importer reported about the import (its id, image size, window, skipped files…). */
   importInfo?: Record<string, string | number | boolean>;
+  /** Interactions datasets (a plugin importer's, API 1.1.0): id vocabularies and the importer's summary. */
+  interactions?: DatasetInteractions;
+}
+
+export interface DatasetInteractions {
+  userIds: string[];
+  itemIds: string[];
+  implicit: boolean;
+  hasTimestamps: boolean;
+  itemTitles?: (string | null)[];
+  summary: unknown;
 }
 
 /** Training settings a model (a template's meta.defaults) may suggest; a run's own settings win. */

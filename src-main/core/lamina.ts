@@ -177,14 +177,14 @@ export class Lamina {
     }
     const ref = this.plugins.ref(hit.plugin)!;
     const imageSize = (opts as { imageSize?: number }).imageSize;
-    const options = { ...(imageSize ? { size: imageSize } : {}), ...opts.options, target: opts.target, task: opts.task };
+    const options = { ...(imageSize ? { size: imageSize } : {}), ...opts.options, target: opts.target, task: opts.task, split: opts.split, seed: opts.seed };
     const r = await this.pluginHost.importTable(ref, hit.importerId, file, options);
     for (const e of r.pluginErrors) this.plugins.recordFailure(e.pluginId, e.phase, e.message);
+    if (!r.answer && r.errorDetail?.reason === 'data') throw inputError(r.error ?? 'bad input', { file, line: r.errorDetail.line, column: r.errorDetail.column });
     if (!r.answer) throw new LaminaError('failed', r.error ?? `plugin "${ref.id}" importer "${hit.importerId}" gave no table`, { file });
     const importer = `${ref.id}/${hit.importerId}`;
-    if (r.answer.inputError !== undefined) throw inputError(r.answer.inputError, { file });
     if (r.answer.images) return { images: { ...r.answer.images, importer } };
-    return { importer, columns: r.answer.columns, rows: r.answer.rows };
+    return { importer, columns: r.answer.columns, rows: r.answer.rows, interactions: r.answer.interactions };
   }
 
   private uniqueDatasetName(name: string, explicit: boolean): string {

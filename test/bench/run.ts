@@ -10,6 +10,7 @@ import { availableBackends, benchTraining, type TrainingBenchCase } from './trai
 import { benchMetricIngestion, benchRunList } from './storeBench';
 import { benchExplain, printExplainBench } from './explainBench';
 import { benchEnsembles } from './ensemblesBench';
+import { benchRecommenders } from './recommendersBench';
 
 const quick = process.argv.includes('--quick');
 const epochs = quick ? 1 : 2;
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
   console.log('\nEnsembles plugin vs scikit-learn (defaults, same split; test accuracy or R²; wall seconds)');
   if ('skipped' in ensembles) console.log(`  skipped: ${ensembles.skipped}`);
   else console.table(ensembles);
+
+  await benchRecommenders(quick);
 }
 
 main().catch((e) => {

@@ -29,15 +29,3 @@ export function isImportedImages(x: unknown): x is ImportedImages {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'images';
 }
 
-/**
- * Thrown by an importer for bad input (a damaged file, a missing label): Lamina reports it as the
- * user's input error (exit code 2, nothing imported) and does NOT disable the plugin, as it does
- * for any other exception. Recognised by its `laminaInputError` flag, so a bundled copy works.
- */
-export class ImportInputError extends Error {
-  readonly laminaInputError = true;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ImportInputError';
-  }
-}

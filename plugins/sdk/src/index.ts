@@ -235,3 +235,5 @@ export * from './explain';
 // ---- declared trainer parameters (1.1.0) ------------------------------------------------------
 export * from './params';
 export * from './images';
+export * from './interactions';
+export * from './errors';

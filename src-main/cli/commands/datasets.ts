@@ -52,7 +52,7 @@ export const importCommand: Command = {
   name: 'import',
   summary: 'import a CSV/TSV/JSON file, an image folder or a built-in sample (sample:ID) as a dataset',
   usage:
-    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N] [--keep-column COL]… [--drop-column COL]… [--opt KEY=VALUE]…',
+    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N] [--keep-column COL]… [--drop-column COL]… [--option KEY=VALUE]… (options for a plugin importer; --opt for short)',
   options: {
     name: { type: 'string' },
     target: { type: 'string' },
@@ -64,6 +64,7 @@ export const importCommand: Command = {
     'keep-column': { type: 'string', multiple: true },
     'drop-column': { type: 'string', multiple: true },
     opt: { type: 'string', multiple: true },
+    option: { type: 'string', multiple: true },
   },
   async run({ args, out, core }) {
     const file = args.positionals[0];
@@ -83,6 +84,7 @@ export const importCommand: Command = {
       importer: str(args.values.importer),
       ...columnOverrides(args.values['keep-column'], args.values['drop-column']),
       ...importerOptions(args.values.opt),
+    option: { type: 'string', multiple: true },
       ...(args.values['image-size'] ? { imageSize: num(args.values['image-size'], 'image-size', { int: true, min: 4 }) } : {}),
       onProgress: (p: { phase: string; done: number; total: number | null }) => bar.update(p.total ? p.done / p.total : 0, `${p.phase}`),
     } as Parameters<typeof lamina.importDataset>[1];

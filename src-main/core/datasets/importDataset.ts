@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { ColumnStats, DatasetMeta, Task } from '../domain';
+import type { InteractionsImport } from '../../../plugins/sdk/src/interactions';
 import type { ImportOptions } from '../service';
 import { LaminaError, inputError } from '../util/errors';
 import type { WorkspacePaths } from '../workspace/workspace';
@@ -45,6 +46,8 @@ export interface PluginTable {
   importer: string;
   columns: string[];
   rows: (string | number | null)[][];
+  /** An interactions importer's description: its split replaces ours, the value column is the target. */
+  interactions?: InteractionsImport;
 }
 
 type Progress = NonNullable<ImportOptions['onProgress']>;
@@ -135,6 +138,7 @@ export async function importDataset(file: string, opts: ImportDatasetOptions, pa
       splits: splitCounts(enc.split),
       splitSeed: seed,
       columns: enc.columns,
+      ...(opts.table?.interactions ? { interactions: datasetInteractions(opts.table.interactions) } : {}),
       hash: written.hash,
       file: relFile,
       bytes: written.bytes,
@@ -222,7 +226,9 @@ async function encodeTable(
   if (n === 0) throw inputError(`${file}: has a header (${names.join(', ')}) but no data rows`, { file, line: 2 });
   onProgress({ phase: 'analyse', done: 0, total: null });
 
-  // Target and task.
+  // Target and task (an interactions table: its value column, always regression).
+  const interactions = importer === 'plugin' ? opts.table?.interactions : undefined;
+  if (interactions) opts = { ...opts, target: 'value', task: 'regression' };
   const targetName = opts.target ?? names[width - 1];
   const tIndex = names.indexOf(targetName);
   if (tIndex < 0) {
@@ -241,7 +247,9 @@ async function encodeTable(
   const featureCols = acc.filter((_, j) => j !== tIndex);
   const excluded = screenColumns(file, acc, targetName, opts);
   for (const c of featureCols) if (!excluded.get(c.name)) assertNumericColumn(c, file, 'feature');
-  const split = assignSplits(n, fractions, seed, task === 'classification' ? (y as Int32Array) : null);
+  const split = interactions
+    ? Uint8Array.from(interactions.split)
+    : assignSplits(n, fractions, seed, task === 'classification' ? (y as Int32Array) : null);
 
   const features: { name: string; values: Float32Array }[] = [];
   const columns: ColumnStats[] = [];
@@ -419,5 +427,13 @@ function encodeImagesFromPlugin(source: string, images: PluginImages, fractions:
   return {
     kind: 'image', bytes: e.bytes, rows: e.rows, features: ['pixels'], target: 'label', task: 'classification',
     classes: e.classes, inputShape: e.inputShape, split: e.split, columns: e.columns, grouping: e.grouping ?? undefined,
+  };
+}
+
+/** What the catalog keeps of an interactions import (the per-row split is in the file). */
+function datasetInteractions(i: InteractionsImport): NonNullable<DatasetMeta['interactions']> {
+  return {
+    userIds: i.userIds.map(String), itemIds: i.itemIds.map(String), implicit: Boolean(i.implicit), hasTimestamps: Boolean(i.hasTimestamps),
+    ...(i.itemTitles ? { itemTitles: i.itemTitles } : {}), summary: i.summary ?? null,
   };
 }

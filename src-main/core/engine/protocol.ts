@@ -12,6 +12,7 @@ import type {
   TrainConfig,
 } from '../domain';
 import type { ExplainJobMessage, ExplainProgressMessage, ExplainedMessage } from '../explain/messages';
+import type { InteractionsImport } from '../../../plugins/sdk/src/interactions';
 
 // ---- core -> host ----------------------------------------------------------
 
@@ -170,8 +171,8 @@ export interface PluginImportedMessage {
   rows: (string | number | null)[][];
   /** Set when the importer returned images (plugin API 1.1.0); columns and rows are then empty. */
   images?: PluginImportedImages;
-  /** Set when the importer rejected its input (ImportInputError): an input error, the plugin stays enabled. */
-  inputError?: string;
+  /** An interactions importer's description (plugin API 1.1.0). */
+  interactions?: InteractionsImport;
 }
 
 export interface PluginImportedImages {

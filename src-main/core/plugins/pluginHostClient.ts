@@ -14,6 +14,8 @@ export interface PluginJobResult<T> {
   /** Plugin failures the host reported along the way. */
   pluginErrors: PluginErrorMessage[];
   error: string | null;
+  /** The host's error, when it sent one (reason 'data': the input's fault). */
+  errorDetail?: { reason: string; line?: number; column?: number };
 }
 
 export class PluginHostClient {
@@ -24,15 +26,19 @@ export class PluginHostClient {
     const pluginErrors: PluginErrorMessage[] = [];
     let answer: T | null = null;
     let error: string | null = null;
+    let errorDetail: PluginJobResult<T>['errorDetail'];
     return new Promise((resolve) => {
       host.onMessage((m) => {
         if (m.type === answerType) answer = m as T;
         else if (m.type === 'plugin.error') pluginErrors.push(m);
-        else if (m.type === 'error') error = m.message;
+        else if (m.type === 'error') {
+          error = m.message;
+          errorDetail = { reason: m.reason, line: m.line, column: m.column };
+        }
       });
       host.onExit((code, signal) => {
         if (!answer && !error) error = `plugin host ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${host.stderrTail() ? `: ${host.stderrTail().trim().split('\n').slice(-3).join(' ')}` : ''}`;
-        resolve({ answer, pluginErrors, error });
+        resolve({ answer, pluginErrors, error, ...(errorDetail ? { errorDetail } : {}) });
       });
       host.send(msg);
     });

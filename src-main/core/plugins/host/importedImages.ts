@@ -7,20 +7,6 @@ import type { PluginImportedMessage } from '../../engine/protocol';
 import type { ImportedImages } from '../../../../plugins/sdk/src/images';
 import { PluginCodeError, type LoadedPlugin } from './pluginLoader';
 
-/** An importer's ImportInputError (bad user input) as an answer, so it never disables the plugin. */
-export async function catchingInputErrors<T>(fn: () => T | Promise<T>): Promise<T | { inputError: string }> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof Error && (e as { laminaInputError?: unknown }).laminaInputError === true) return { inputError: e.message };
-    throw e;
-  }
-}
-
-export function isInputErrorAnswer(x: unknown): x is { inputError: string } {
-  return typeof x === 'object' && x !== null && typeof (x as { inputError?: unknown }).inputError === 'string';
-}
-
 export function isImportedImages(x: unknown): x is ImportedImages {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'images';
 }

@@ -12,6 +12,8 @@ import type {
   DoneMessage, HostToCoreMessage, PluginCodeRef, PluginCommandMessage, PluginCommandResultMessage, PluginImportMessage, PluginImportedMessage, PluginProbedMessage, StartTrainingMessage,
 } from '../../engine/protocol';
 import type { ChildRun, DatasetView, ImportedTable, MetricInput, RunLog, SplitData, TrainerResult } from '../../../../plugins/sdk/src/index';
+import { INTERACTION_COLUMNS, interactionsData, type ImportedInteractionsTable, type InteractionsDatasetView, type InteractionsImport } from '../../../../plugins/sdk/src/interactions';
+import { featureNormalisation } from '../../datasets/loadDataset';
 import { HostError, errorMessage } from '../../engine/host/hostError';
 import type { DatasetTensors } from '../../engine/host/datasetTensors';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALIDATION, gatherFeatures, gatherTargets, splitRows } from '../../engine/host/datasetTensors';
@@ -20,7 +22,9 @@ import type { SeededRandom } from '../../engine/host/determinism';
 import { buildModelFromSource } from '../../models/modelSource';
 import { saveModel } from '../../engine/host/modelIo';
 import { PluginCodeError, guarded, loadPlugin, type LoadedPlugin } from './pluginLoader';
-import { catchingInputErrors, checkImages, isImportedImages, isInputErrorAnswer } from './importedImages';
+import { checkImages, isImportedImages } from './importedImages';
+import type { ImportedImages } from '../../../../plugins/sdk/src/images';
+import { isImportInputError } from '../../../../plugins/sdk/src/errors';
 
 type Emit = (m: HostToCoreMessage) => void;
 
@@ -67,12 +71,24 @@ export function runPluginImporter(msg: PluginImportMessage, emit: Emit): Promise
     const p = await loadPlugin(msg.plugin);
     const importer = p.def.importers?.[msg.importerId];
     if (typeof importer !== 'function') throw new PluginCodeError(p.ref.id, 'importer', new Error(`does not export importers["${msg.importerId}"]`), 'the plugin');
-    const table = await guarded(p, 'importer', `importer "${msg.importerId}"`, () =>
-      catchingInputErrors(() => importer(msg.file, { ...p.context, options: msg.options, progress: () => {} })),
-    );
-    if (isInputErrorAnswer(table)) return { type: 'plugin.imported', columns: [], rows: [], inputError: table.inputError };
+    let table: ImportedTable | ImportedImages;
+    try {
+      table = await importer(msg.file, { ...p.context, options: msg.options, progress: () => {} });
+    } catch (e) {
+      // The file's fault, not the plugin's: an input error, and the plugin stays enabled.
+      if (isImportInputError(e)) throw inputHostError(e);
+      throw new PluginCodeError(p.ref.id, 'importer', e, `importer "${msg.importerId}"`);
+    }
     return isImportedImages(table) ? checkImages(p, msg.importerId, table) : checkTable(p, msg.importerId, table);
   });
+}
+
+function inputHostError(e: Error): HostError {
+  const where = (e as Error & { location?: { file?: string; line?: number; column?: number | string } }).location ?? {};
+  const err = new HostError('data', e.message) as HostError & { line?: number; column?: number };
+  if (typeof where.line === 'number') err.line = where.line;
+  if (typeof where.column === 'number') err.column = where.column;
+  return err;
 }
 
 function checkTable(p: LoadedPlugin, importerId: string, t: ImportedTable): PluginImportedMessage {
@@ -81,7 +97,18 @@ function checkTable(p: LoadedPlugin, importerId: string, t: ImportedTable): Plug
   t.rows.forEach((r, i) => {
     if (!Array.isArray(r) || r.length !== t.columns.length) throw bad(`row ${i + 1} has ${Array.isArray(r) ? r.length : 'no'} cells, expected ${t.columns.length}`);
   });
-  return { type: 'plugin.imported', columns: t.columns.map(String), rows: t.rows };
+  const interactions = (t as Partial<ImportedInteractionsTable>).interactions;
+  if (interactions !== undefined) checkInteractions(bad, t, interactions);
+  return { type: 'plugin.imported', columns: t.columns.map(String), rows: t.rows, ...(interactions ? { interactions } : {}) };
+}
+
+function checkInteractions(bad: (why: string) => Error, t: ImportedTable, info: InteractionsImport): void {
+  const expected = INTERACTION_COLUMNS.join(', ');
+  if (t.columns.join(', ') !== expected) throw bad(`an interactions table has the columns ${expected}, got ${t.columns.join(', ')}`);
+  if (!Array.isArray(info.userIds) || !Array.isArray(info.itemIds)) throw bad('interactions.userIds and interactions.itemIds must be arrays');
+  if (!Array.isArray(info.split) || info.split.length !== t.rows.length || info.split.some((c) => c !== 0 && c !== 1 && c !== 2)) {
+    throw bad(`interactions.split must give 0, 1 or 2 for each of the ${t.rows.length} rows`);
+  }
 }
 
 // ---- commands --------------------------------------------------------------------------------
@@ -229,6 +256,7 @@ async function trainWith(p: LoadedPlugin, input: PluginTrainInput): Promise<Done
     validation: split(data, SPLIT_VALIDATION),
     test: split(data, SPLIT_TEST),
   };
+  if (meta.interactions) (dataset as InteractionsDatasetView).interactions = interactionsFromTensors(meta, data);
   let children = 0;
   const artifactsDir = msg.artifactsDir;
   const result: TrainerResult = await guarded(p, 'trainer', `trainer "${trainerId}"`, () =>
@@ -325,4 +353,23 @@ function crossEntropy(yTrue: Float32Array, probs: Float32Array, k: number): numb
   let sum = 0;
   for (let i = 0; i < yTrue.length; i++) sum -= Math.log(Math.max(1e-7, probs[i * k + yTrue[i]]));
   return sum / Math.max(1, yTrue.length);
+}
+
+/**
+ * An interactions dataset is stored as [user_index, item_index, timestamp] features and a value target;
+ * trainers get the integer indices back (stored exactly in float32, so rounding undoes normalisation).
+ */
+function interactionsFromTensors(meta: DatasetMeta, data: DatasetTensors): InteractionsDatasetView['interactions'] {
+  const info = meta.interactions!;
+  const norm = featureNormalisation(meta);
+  const width = meta.features.length;
+  const column = (j: number) => {
+    const out = new Float64Array(data.n);
+    for (let i = 0; i < data.n; i++) out[i] = data.x[i * width + j] * norm[j].std + norm[j].mean;
+    return out;
+  };
+  return interactionsData(
+    { userIds: info.userIds, itemIds: info.itemIds, implicit: info.implicit, hasTimestamps: info.hasTimestamps, itemTitles: info.itemTitles ?? null, summary: info.summary as never },
+    { users: column(0), items: column(1), timestamps: info.hasTimestamps ? column(2) : null, values: data.y, split: data.split },
+  );
 }

@@ -1,0 +1,18 @@
+/**
+ * Recommenders: an interactions importer and recommender trainers, built only on @lamina/plugin-sdk.
+ * See README.md for options, params and metric keys.
+ */
+import { definePlugin } from '@lamina/plugin-sdk';
+import { importInteractions } from './importer';
+import { biasTrainer, bprTrainer, itemKnnTrainer, mfTrainer, popularityTrainer } from './trainers';
+
+export default definePlugin({
+  importers: { interactions: (file, ctx) => importInteractions(file, ctx) },
+  trainers: {
+    popularity: popularityTrainer,
+    'bias-baseline': biasTrainer,
+    'item-knn': itemKnnTrainer,
+    mf: mfTrainer,
+    bpr: bprTrainer,
+  },
+});
