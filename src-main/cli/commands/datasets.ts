@@ -35,14 +35,14 @@ function describeExcluded(columns: ColumnStats[]): string {
   return `\nLeft out of the features (use --keep-column COL to keep one):\n${out.map((e) => `  ${e.column}: ${e.reason}`).join('\n')}`;
 }
 
-/** `--opt k=v` (repeatable): options for a plugin importer, e.g. --opt labels=labels.csv --opt window=lung. */
+/** `--option k=v` (repeatable; `--opt` for short): options for a plugin importer, e.g. --option labels=labels.csv. */
 function importerOptions(v: unknown): { options?: Record<string, string> } {
   const list = Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [];
   if (!list.length) return {};
   const options: Record<string, string> = {};
   for (const kv of list) {
     const eq = kv.indexOf('=');
-    if (eq < 1) throw usage(`--opt expects KEY=VALUE, got "${kv}"`);
+    if (eq < 1) throw usage(`--option expects KEY=VALUE, got "${kv}"`);
     options[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   return { options };
@@ -83,8 +83,8 @@ export const importCommand: Command = {
       seed: num(args.values.seed, 'seed', { int: true, min: 0 }),
       importer: str(args.values.importer),
       ...columnOverrides(args.values['keep-column'], args.values['drop-column']),
-      ...importerOptions(args.values.opt),
-    option: { type: 'string', multiple: true },
+      // --option k=v (or --opt k=v): options for a plugin importer.
+      ...importerOptions([...((args.values.option as string[] | undefined) ?? []), ...((args.values.opt as string[] | undefined) ?? [])]),
       ...(args.values['image-size'] ? { imageSize: num(args.values['image-size'], 'image-size', { int: true, min: 4 }) } : {}),
       onProgress: (p: { phase: string; done: number; total: number | null }) => bar.update(p.total ? p.done / p.total : 0, `${p.phase}`),
     } as Parameters<typeof lamina.importDataset>[1];

@@ -183,7 +183,8 @@ describe.skipIf(!cliBuilt)('the CLI explains itself (built output; skipped when 
     writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
     const unpacked = sh(`cd ${dir}/acme && rm -f *.tgz && npm pack --silent --offline >/dev/null && lamina plugin install acme-0.1.0.tgz`, pws);
     expect(unpacked.status).toBe(2);
-    const line = oneLine(unpacked.stderr);
+    // `plugin install` first says that installing is consenting to run the plugin (SECURITY.md); the error follows in one line.
+    const line = oneLine(unpacked.stderr.replace(/^Installing a plugin is consenting to run it\..*\n/, ''));
     expect(line).toContain('the package has no dist/index.js');
     expect(line).toContain('"files"');
     expect(line).not.toContain('build the plugin first');

@@ -162,7 +162,8 @@ describe('contract', () => {
     const list = await dispatch(core, 'plugins.list', {}, ctx);
     expect(list.ok && list.value.map((p) => p.id)).toContain('good-js');
     const views = await dispatch(core, 'plugins.views', {}, ctx);
-    expect(views.ok && views.value).toEqual([{ pluginId: 'good-js', viewId: 'probe', title: 'Sandbox probe' }]);
+    // First-party plugins (ensembles) contribute views too.
+    expect(views.ok && views.value).toContainEqual({ pluginId: 'good-js', viewId: 'probe', title: 'Sandbox probe' });
     const view = await dispatch(core, 'plugins.view', { pluginId: 'good-js', viewId: 'probe' }, ctx);
     expect(view.ok && view.value.html).toContain("laminaView.register('probe'");
     const missing = await dispatch(core, 'plugins.view', { pluginId: 'good-js', viewId: 'nope' }, ctx);
