@@ -86,7 +86,7 @@ test('a new workspace shows first steps that tick off as the user goes; runs get
   expect((await api<{ run: { name: string } }>('runs.detail', { runId: id })).run.name).toBe('baseline with 2 epochs');
 
   // Artifacts download from run detail, byte for byte.
-  await page.getByRole('tab', { name: 'Artifacts' }).click();
+  await page.locator('.n-tabs-tab', { hasText: 'Artifacts' }).click();
   const [file] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="artifact-download"][data-path="evaluation.json"]').click()]);
   expect(file.suggestedFilename()).toBe('evaluation.json');
   expect(JSON.parse(readFileSync(await file.path(), 'utf8')).report).toHaveProperty('confusion');
@@ -157,7 +157,7 @@ test('template defaults reach the Train form and the run', async ({ page }) => {
 
 test('a run started by the CLI shows up in a freshly opened page with progress and is cancelled from there', async ({ page }) => {
   await importIris(page);
-  const cli = startCli(['train', '--dataset', 'iris', '--model', 'template:mlp', '--epochs', '20000', '--backend', 'cpu', '--seed', '3'], { workspace: own.workspace });
+  const cli = startCli(['train', '--dataset', 'iris', '--model', 'template:mlp', '--epochs', '20000', '--early-stopping', '0', '--backend', 'cpu', '--seed', '3'], { workspace: own.workspace });
   const done = collect(cli);
   try {
     // A fresh page (as after a reload or in a second tab): it learns about the run from the core.
@@ -194,6 +194,8 @@ test('a live chart can be hovered while points stream in; smoothing and the x-ax
   await page.getByTestId('nav-train').click();
   await pick(page, page.getByTestId('train-model-select'), 'Multilayer perceptron');
   await page.getByTestId('train-epochs').locator('input').fill('20000');
+  // Templates stop early by default; this run must keep going until the test cancels it.
+  await page.getByTestId('train-patience').locator('input').fill('0');
   await page.getByTestId('train-backend').click();
   await page.locator('.n-base-select-option', { hasText: 'CPU (JavaScript)' }).click();
   await page.getByTestId('train-start').click();
