@@ -98,7 +98,9 @@ export const useTrainingStore = defineStore('training', () => {
   const active = computed(() => status.value === 'running' || status.value === 'queued' || starting.value);
   const percent = computed(() => {
     const p = progress.value;
-    if (!p) return status.value === 'completed' ? 100 : 0;
+    // A completed run is done, also when early stopping ended it before its last epoch.
+    if (status.value === 'completed') return 100;
+    if (!p) return 0;
     return Math.min(100, Math.round((100 * ((p.epoch - 1) * p.batches + p.batch)) / (p.epochs * p.batches)));
   });
 
