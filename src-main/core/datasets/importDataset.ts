@@ -245,7 +245,8 @@ async function encodeTable(
 
   // Features: identifiers and free text are left out (with the reason) unless the user keeps them.
   const featureCols = acc.filter((_, j) => j !== tIndex);
-  const excluded = screenColumns(file, acc, targetName, opts);
+  // An interactions table's columns are the importer's own (user/item indices, timestamp): none is screened out.
+  const excluded = interactions ? new Map<string, string>() : screenColumns(file, acc, targetName, opts);
   for (const c of featureCols) if (!excluded.get(c.name)) assertNumericColumn(c, file, 'feature');
   const split = interactions
     ? Uint8Array.from(interactions.split)

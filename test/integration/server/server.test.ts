@@ -183,7 +183,7 @@ describe('startServer', () => {
 
     const off = (await (await post('plugins.setEnabled', { id: 'good-js', enabled: false })).json()) as { value: { enabled: boolean } };
     expect(off.value.enabled).toBe(false);
-    expect(((await (await post('plugins.views', {})).json()) as { value: unknown[] }).value).toEqual([]);
+    expect(((await (await post('plugins.views', {})).json()) as { value: { pluginId: string }[] }).value.filter((v) => v.pluginId === 'good-js')).toEqual([]);
     expect((await fetch(`${base}/plugin-views/good-js/probe?token=${server.token}`)).status).toBe(404);
     const bad = (await (await post('plugins.setEnabled', { id: 'good-js' })).json()) as { ok: boolean; error: { code: string } };
     expect(bad.error.code).toBe('bad-request');
