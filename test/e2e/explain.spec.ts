@@ -8,21 +8,12 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ownServer } from './support/server';
+import { callApi, ownServer } from './support/server';
 import { shot, watchConsole } from './support/page';
 
 const own = ownServer('lamina-e2e-explain-');
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${own.server.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${own.server.token}` },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
-  if (!body.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
-  return body.value as T;
-}
+const api = <T>(method: string, input: unknown) => callApi<T>(own.server, method, input);
 
 /** 28×28 grey PNGs: "lesion" ones hold a bright disk at a random place, "normal" ones only noise. */
 async function phantoms(n: number): Promise<string> {

@@ -7,21 +7,12 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { startCli, collect } from '../helpers/cli';
-import { ownServer } from './support/server';
+import { callApi, ownServer } from './support/server';
 import { pick, shot, watchConsole } from './support/page';
 
 const own = ownServer('lamina-e2e-lab-');
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${own.server.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${own.server.token}` },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
-  if (!body.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
-  return body.value as T;
-}
+const api = <T>(method: string, input: unknown) => callApi<T>(own.server, method, input);
 
 interface Detail {
   run: { id: string; status: string; source: string; modelName: string; config: { epochs: number; batchSize: number } };

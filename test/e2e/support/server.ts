@@ -65,3 +65,15 @@ export function ownServer(prefix: string): { readonly server: E2EServer; readonl
   });
   return state;
 }
+
+/** Calls the server's API as the page does (token in the header); throws the API's error message. */
+export async function callApi<T>(server: E2EServer, method: string, input: unknown): Promise<T> {
+  const res = await fetch(`${server.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
+  if (!body.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+  return body.value as T;
+}

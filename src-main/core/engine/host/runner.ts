@@ -38,6 +38,15 @@ async function defaultLoadData(file: string, meta: DatasetMeta): Promise<Dataset
   return loadDatasetTensors(file, meta);
 }
 
+/** A run's dataset as tensors (training and explanations); a file that cannot be read is a 'data' error. */
+export async function loadRunDataset(loadData: LoadData | undefined, file: string, meta: DatasetMeta): Promise<DatasetTensors> {
+  try {
+    return await (loadData ?? defaultLoadData)(file, meta);
+  } catch (err) {
+    throw new HostError('data', `cannot load dataset "${meta.name}": ${errorMessage(err)}`, { cause: err });
+  }
+}
+
 function describeLoss(loss: unknown): string {
   if (typeof loss === 'string') return loss;
   if (Array.isArray(loss)) return loss.map(describeLoss).join(',');
@@ -74,12 +83,7 @@ export async function runTraining(msg: StartTrainingMessage, deps: RunDeps): Pro
   // Seed before anything draws: initializers run while the model is built.
   const random = installSeededRandom(config.seed);
   try {
-    let data: DatasetTensors;
-    try {
-      data = await (deps.loadData ?? defaultLoadData)(msg.datasetFile, msg.dataset);
-    } catch (err) {
-      throw new HostError('data', `cannot load dataset "${msg.dataset.name}": ${errorMessage(err)}`, { cause: err });
-    }
+    const data = await loadRunDataset(deps.loadData, msg.datasetFile, msg.dataset);
     // Plugin code (metrics, a trainer) loads here, in the host; one that throws is reported and left out.
     const plugins = await loadRunPlugins(msg, deps.emit);
     if (msg.trainer) {

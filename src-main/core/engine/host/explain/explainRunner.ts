@@ -18,6 +18,7 @@ import { SPLIT_TEST, gatherFeatures, splitRows, type DatasetTensors } from '../d
 import { installSeededRandom } from '../determinism';
 import { HostError, errorMessage } from '../hostError';
 import { loadModel } from '../modelIo';
+import { loadRunDataset, type LoadData } from '../runner';
 import { blurred, gradCam, integratedGradients, lastConvLayer, occlusion, saliency, smoothGrad } from './attribution';
 import { permutationImportance } from './permutation';
 import type * as Overlay from './overlay';
@@ -25,15 +26,11 @@ import type * as Overlay from './overlay';
 export interface ExplainDeps {
   emit: (msg: HostToCoreMessage) => void;
   cancelled: () => boolean;
-  loadData?: (file: string, meta: DatasetMeta) => Promise<DatasetTensors>;
+  loadData?: LoadData;
 }
 
 const SPLIT_CODES = { train: 0, validation: 1, test: 2 } as const;
 
-async function defaultLoadData(file: string, meta: DatasetMeta): Promise<DatasetTensors> {
-  const { loadDatasetTensors } = await import('../../../datasets/loadDataset');
-  return loadDatasetTensors(file, meta);
-}
 
 /** Model outputs for rows: per row the predicted class (or value), its confidence, and the raw output. */
 interface Predictions {
@@ -141,12 +138,7 @@ export async function runExplain(msg: ExplainJobMessage, deps: ExplainDeps): Pro
   const rng = createRng(msg.seed);
   let model: tf.LayersModel | null = null;
   try {
-    let data: DatasetTensors;
-    try {
-      data = await (deps.loadData ?? defaultLoadData)(msg.datasetFile, msg.dataset);
-    } catch (err) {
-      throw new HostError('data', `cannot load dataset "${msg.dataset.name}": ${errorMessage(err)}`, { cause: err });
-    }
+    const data = await loadRunDataset(deps.loadData, msg.datasetFile, msg.dataset);
     try {
       model = await loadModel(msg.modelDir);
     } catch (err) {
