@@ -92,6 +92,15 @@ const DOCS: Record<string, HelpDoc> = {
     ],
     notes: FILTER_LANGUAGE,
   },
+  summary: {
+    options: [
+      ['--model FILE|template:ID|NAME', 'the model: a file, a template or a model saved in the workspace'],
+      ['--dataset D', 'the dataset whose input shape and classes the model is built for (name or id)'],
+      ['--param K=V', "a model parameter, as in lamina train (repeatable)"],
+    ],
+    examples: ['lamina summary --model template:mlp --dataset iris', 'lamina summary --model template:lstm --dataset iris --param units=64 --json'],
+    notes: ['Nothing is trained. The same summary is stored with every run (model-summary.json) and printed by lamina show.'],
+  },
   show: { examples: ['lamina show 3f2a   # a unique prefix of the run id will do'] },
   replay: {
     options: [['--tolerance X', 'largest |difference| accepted per metric (default 0 on cpu and wasm: bit for bit; 1e-4 on tensorflow)']],
