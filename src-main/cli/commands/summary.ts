@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { keyValues, str, usage } from '../args';
 import { chooseModel } from '../modelArg';
+import { INSPECT_TIMEOUT_ENV, inspectTimeoutMs } from '../../core/engine/inspectTimeout';
 import { modelSummaryText } from '../modelSummaryText';
 
 /**
@@ -23,7 +24,10 @@ export const summaryCommand: Command = {
     const choice = chooseModel(lamina, modelArg);
     const source = choice.source ?? lamina.readModel(choice.model);
     const params = keyValues(args.values.param as string[] | undefined, 'param');
-    const inspection = await lamina.inspectModel(source, ds.id, params);
+    // Someone at a terminal waits for the answer: a cold host on a busy machine may take well over the
+    // editor's limit, so the CLI allows two minutes unless $LAMINA_INSPECT_TIMEOUT_MS says otherwise.
+    const timeoutMs = process.env[INSPECT_TIMEOUT_ENV] ? inspectTimeoutMs() : 120_000;
+    const inspection = await lamina.inspectModel(source, ds.id, params, { timeoutMs });
     if (!inspection.ok || !inspection.summary) {
       const e = inspection.error;
       const where = e?.line !== undefined ? ` at line ${e.line}${e.column !== undefined ? `:${e.column}` : ''}` : '';
