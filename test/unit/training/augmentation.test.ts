@@ -62,7 +62,10 @@ describe('augment', () => {
       expect(Array.from(x).filter((v) => v === 1)).toHaveLength(1); // moved, never blurred
       expect(Array.from(x).filter((v) => v === 0)).toHaveLength(24);
       const r = augment({ x: ramp(), shape, n: 1 }, { rotate: 30, zoom: 0.2 }, rng(seed)).x;
-      for (const v of r) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(11);
+      for (const v of r) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(11);
+      }
     }
   });
 
