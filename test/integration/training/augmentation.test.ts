@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lamina } from '../../../src-main/core/lamina';
 import { samplesDir } from '../../../src-main/core/datasets/samples';
+import { dispatch } from '../../../src-main/core/api/dispatch';
 
 let dir: string;
 let lamina: Lamina;
@@ -74,4 +75,26 @@ describe('augmentation in training runs', () => {
     expect(run.error).toMatch(/augmentation rotate needs image samples \[height, width, channels\]; this dataset's samples are \[4\]/);
     await expect(lamina.train({ dataset: iris.id, model: 'template:mlp', config: { augmentation: { shift: 3 } } })).rejects.toThrow(/augmentation shift must be/);
   }, 600_000);
+
+  it('previews an augmented batch through the contract: same seed, same images; a table refuses geometric changes', async () => {
+    const ctx = { checkOutput: true };
+    const input = { dataset: 'digit-images', augmentation: { rotate: 20, mixup: 0.4 }, seed: 3, count: 6 };
+    const a = await dispatch(lamina, 'datasets.augmentPreview', input, ctx);
+    expect(a.ok, JSON.stringify(a)).toBe(true);
+    if (!a.ok) return;
+    expect(a.value.shape).toEqual([8, 8, 1]);
+    expect(a.value.samples).toHaveLength(6);
+    for (const s of a.value.samples) {
+      expect(s.original).toHaveLength(64);
+      expect(s.augmented).not.toEqual(s.original);
+      expect(s.label).toMatch(/^\d( \d+% \/ \d \d+%)*$/); // mixup: "3 71% / 8 29%"
+    }
+    const b = await dispatch(lamina, 'datasets.augmentPreview', input, ctx);
+    expect(b.ok && b.value).toEqual(a.value);
+    const none = await dispatch(lamina, 'datasets.augmentPreview', { dataset: 'digit-images', augmentation: null, count: 2 }, ctx);
+    expect(none.ok && none.value.samples.every((s) => JSON.stringify(s.augmented) === JSON.stringify(s.original))).toBe(true);
+    const table = await dispatch(lamina, 'datasets.augmentPreview', { dataset: 'iris', augmentation: { flip: 'horizontal' } });
+    expect(table).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(!table.ok && table.error.message).toMatch(/needs image samples/);
+  }, 300_000);
 });
