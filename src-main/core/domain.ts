@@ -8,6 +8,28 @@ export type SplitName = 'train' | 'validation' | 'test';
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
+/** Data augmentation settings (see core/training/augmentation.ts). */
+export interface AugmentationSpec {
+  /** Mirror at random (each with probability ½). */
+  flip?: 'horizontal' | 'vertical' | 'both';
+  /** Largest shift, as a fraction of the width/height (whole pixels). */
+  shift?: number;
+  /** Largest rotation in degrees, either way. */
+  rotate?: number;
+  /** Largest zoom in or out, as a fraction (0.1 = 0.9× to 1.1×). */
+  zoom?: number;
+  /** Largest brightness change, as a fraction of the sample's value range. */
+  brightness?: number;
+  /** Largest contrast change (0.2 = 0.8× to 1.2× around the sample's mean). */
+  contrast?: number;
+  /** Gaussian noise, standard deviation as a fraction of the sample's standard deviation. */
+  noise?: number;
+  /** Cutout (DeVries & Taylor 2017): a square of this fraction of the shorter side, filled with the mean. */
+  cutout?: number;
+  /** Mixup (Zhang et al. 2018): blend each sample and its label with another's, λ ~ Beta(α, α). */
+  mixup?: number;
+}
+
 export type ColumnType = 'number' | 'category' | 'text';
 
 export interface ColumnStats {
@@ -110,6 +132,8 @@ export interface TrainConfig {
   lrMin?: number;
   /** Class weights for imbalanced classification: 'balanced' = n / (classes · n_class) over training rows. */
   classWeight?: 'none' | 'balanced';
+  /** Data augmentation of the training split, drawn again every epoch from the run's seed; absent/null = none. */
+  augmentation?: AugmentationSpec | null;
   /** Gradient clipping: by global norm and/or by value; null = off. */
   clipNorm: number | null;
   clipValue: number | null;

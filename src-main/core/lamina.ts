@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActiveRun, DatasetMeta, MetricPoint, RunRecord } from './domain';
+import type { ActiveRun, AugmentationSpec, DatasetMeta, MetricPoint, RunRecord } from './domain';
 import type {
   CoreEvent,
   DatasetPreview,
@@ -27,6 +27,7 @@ import { MetricQueries } from './store/metricQueries';
 import { importDataset } from './datasets/importDataset';
 import { findSampleDataset, listSampleDatasets, type SampleDataset } from './datasets/samples';
 import { previewDataset, classBalance } from './datasets/preview';
+import { augmentPreview } from './datasets/augmentPreview';
 import { cleanRunName } from './runs/runNames';
 import { listArtifactFiles, readRunArtifact, type ArtifactContent } from './runs/runArtifacts';
 import { listBuiltinTemplates } from './models/templates';
@@ -208,6 +209,12 @@ export class Lamina {
   async classBalance(idOrName: string) {
     const meta = this.getDataset(idOrName);
     return classBalance(join(this.paths.root, meta.file), meta);
+  }
+
+  /** A few training samples before and after an augmentation (the Train page's preview). */
+  async augmentPreview(idOrName: string, spec: AugmentationSpec | null, opts: { seed?: number; count?: number } = {}) {
+    const meta = this.getDataset(idOrName);
+    return augmentPreview(join(this.paths.root, meta.file), meta, spec, opts);
   }
 
   deleteDataset(idOrName: string): void {

@@ -4,6 +4,7 @@ import type { Command } from '../command';
 import { keyValues, num, str, usage } from '../args';
 import { formatMetric, type Output } from '../output';
 import { checkParams, chooseModel } from '../modelArg';
+import { parseAugmentation } from '../../core/training/augmentation';
 
 function bool(v: unknown, flag: string): boolean | undefined {
   if (v === undefined) return undefined;
@@ -66,11 +67,21 @@ export async function followRun(core: Lamina, run: RunRecord, out: Output): Prom
   }
 }
 
+/** `--augment flip,shift=0.1,…` → the spec; a mistake exits 2 naming the flag. */
+function augmentArg(text: string | undefined): TrainConfig['augmentation'] {
+  if (text === undefined) return undefined;
+  try {
+    return parseAugmentation(text);
+  } catch (e) {
+    throw usage(`--augment: ${(e as Error).message}`);
+  }
+}
+
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train, record the run, evaluate on the test split',
   usage:
-    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--param-unchecked] [--early-stopping N (0 = off)] [--restore-best true|false] [--lr-schedule step|exponential|cosine|plateau] [--lr-warmup N] [--lr-decay F] [--lr-step N] [--lr-min X] [--class-weight balanced] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID]',
+    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--param-unchecked] [--early-stopping N (0 = off)] [--restore-best true|false] [--lr-schedule step|exponential|cosine|plateau] [--lr-warmup N] [--lr-decay F] [--lr-step N] [--lr-min X] [--class-weight balanced] [--augment flip,shift=0.1,rotate=10,…] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID]',
   options: {
     dataset: { type: 'string' },
     model: { type: 'string' },
@@ -93,6 +104,7 @@ export const trainCommand: Command = {
     'lr-step': { type: 'string' },
     'lr-min': { type: 'string' },
     'class-weight': { type: 'string' },
+    augment: { type: 'string' },
     'clip-norm': { type: 'string' },
     'clip-value': { type: 'string' },
     'checkpoint-every': { type: 'string' },
@@ -136,6 +148,7 @@ export const trainCommand: Command = {
         lrStepEpochs: num(v['lr-step'], 'lr-step', { int: true, min: 1 }),
         lrMin: num(v['lr-min'], 'lr-min'),
         classWeight: str(v['class-weight']) as TrainConfig['classWeight'],
+        augmentation: augmentArg(str(v.augment)),
         // Unset stays undefined, so a template's default (the LSTM's clip norm) applies.
         clipNorm: num(v['clip-norm'], 'clip-norm'),
         clipValue: num(v['clip-value'], 'clip-value') ?? null,

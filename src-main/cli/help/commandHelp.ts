@@ -65,6 +65,10 @@ const DOCS: Record<string, HelpDoc> = {
       ['--tag KEY=VALUE', 'a tag (repeatable)'],
       ['--early-stopping N', `stop after N epochs without improvement (default ${DEFAULT_TRAIN_CONFIG.earlyStoppingPatience}: off)`],
       ['--early-stopping-monitor KEY', `the metric watched (default ${DEFAULT_TRAIN_CONFIG.earlyStoppingMonitor})`],
+      ['--restore-best true|false', "with early stopping, put back the best epoch's weights before testing (templates: true)"],
+      ['--lr-schedule NAME', 'step, exponential, cosine or plateau (default none); --lr-warmup N, --lr-decay F, --lr-step N, --lr-min X tune it'],
+      ['--class-weight balanced', 'weigh classes by n / (classes · n_class) over the training rows (default none)'],
+      ['--augment LIST', 'image datasets: flip[=horizontal|vertical|both], shift=F, rotate=DEG, zoom=F, brightness=F, contrast=F, cutout=F; any data: noise=F, mixup=ALPHA (e.g. flip,shift=0.1,rotate=10; default none; drawn from the seed, so runs replay)'],
       ['--clip-norm X / --clip-value X', 'gradient clipping (default off)'],
       ['--checkpoint-every N', 'save weights every N epochs (default 0: at the end only)'],
       ['--resume RUN', 'continue from a run’s last checkpoint'],
@@ -72,7 +76,8 @@ const DOCS: Record<string, HelpDoc> = {
     ],
     examples: [
       'lamina train --dataset iris --model template:mlp --epochs 30 --seed 7',
-      'lamina train --dataset iris --model template:mlp --param units=64 --param dropout=0.2 --backend cpu',
+      'lamina train --dataset iris --model template:mlp --param hidden=64,32 --param dropout=0.2 --backend cpu',
+      'lamina train --dataset digits-8x8 --model template:small-cnn --augment shift=0.1,rotate=10',
       'lamina train --dataset iris --model ./my-model.ts --experiment tuning --tag team=vision',
     ],
     notes: ['Ctrl-C cancels the run cleanly. Exit 0 when the run completes, 1 when it fails, 2 for bad usage or input.'],
@@ -91,6 +96,15 @@ const DOCS: Record<string, HelpDoc> = {
       'lamina runs --json',
     ],
     notes: FILTER_LANGUAGE,
+  },
+  summary: {
+    options: [
+      ['--model FILE|template:ID|NAME', 'the model: a file, a template or a model saved in the workspace'],
+      ['--dataset D', 'the dataset whose input shape and classes the model is built for (name or id)'],
+      ['--param K=V', "a model parameter, as in lamina train (repeatable)"],
+    ],
+    examples: ['lamina summary --model template:mlp --dataset iris', 'lamina summary --model template:lstm --dataset iris --param units=64 --json'],
+    notes: ['Nothing is trained. The same summary is stored with every run (model-summary.json) and printed by lamina show.'],
   },
   show: { examples: ['lamina show 3f2a   # a unique prefix of the run id will do'] },
   replay: {

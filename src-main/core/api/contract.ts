@@ -27,6 +27,7 @@ import {
   sampleDatasetSchema,
   templateInfoSchema,
   trainConfigSchema,
+  augmentationSchema,
   workspaceTrustSchema,
   type ApiEvent,
 } from './schemas';
@@ -104,6 +105,10 @@ export const apiContract = {
     output: datasetPreviewSchema,
   },
   'datasets.classBalance': { input: z.object({ dataset: refSchema }), output: classBalanceSchema },
+  'datasets.augmentPreview': {
+    input: z.object({ dataset: refSchema, augmentation: augmentationSchema.nullable(), seed: z.number().int().min(0).max(2 ** 32 - 1).optional(), count: z.number().int().min(1).max(64).optional() }),
+    output: z.object({ shape: z.array(z.number().int()), samples: z.array(z.object({ label: z.string(), original: z.array(z.number()), augmented: z.array(z.number()) })) }),
+  },
   'datasets.delete': { input: z.object({ dataset: refSchema }), output: ok },
 
   // ── models ────────────────────────────────────────────────────────────────

@@ -37,6 +37,9 @@ import { saveUpload, uploadDir, uploadEntryPath } from './uploads';
 import type { ExplainRequest, ExplainResult } from '../explain/types';
 
 /** The part of the `Lamina` facade the API uses (structural, so the facade satisfies it as is). */
+import type { AugmentationSpec } from '../domain';
+import type { AugmentPreview } from '../datasets/augmentPreview';
+
 export interface ApiCore {
   readonly paths: WorkspacePaths;
   onEvent(listener: (e: CoreEvent) => void): () => void;
@@ -47,6 +50,7 @@ export interface ApiCore {
   getDataset(idOrName: string): DatasetMeta;
   previewDataset(idOrName: string, range: { offset: number; limit: number }): Promise<DatasetPreview>;
   classBalance(idOrName: string): Promise<{ classes: string[]; counts: Record<'train' | 'validation' | 'test', number[]> }>;
+  augmentPreview(idOrName: string, spec: AugmentationSpec | null, opts?: { seed?: number; count?: number }): Promise<AugmentPreview>;
   deleteDataset(idOrName: string): void;
   listTemplates(): TemplateInfo[];
   inspectModel(source: string, dataset: string, params?: Record<string, string | number | boolean>): Promise<ModelInspection>;
@@ -149,6 +153,7 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'datasets.get': (core, { dataset }) => core.getDataset(dataset),
   'datasets.preview': (core, { dataset, offset, limit }) => core.previewDataset(dataset, { offset, limit }),
   'datasets.classBalance': (core, { dataset }) => core.classBalance(dataset),
+  'datasets.augmentPreview': (core, { dataset, augmentation, seed, count }) => core.augmentPreview(dataset, augmentation, { seed, count }),
   'datasets.delete': (core, { dataset }) => (core.deleteDataset(dataset), OK),
 
   'templates.list': (core) => core.listTemplates(),

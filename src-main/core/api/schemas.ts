@@ -115,6 +115,21 @@ export const modelInspectionSchema = z.object({
     .nullable(),
 });
 
+/** Data augmentation settings (core/training/augmentation.ts validates the same ranges). */
+export const augmentationSchema = z
+  .object({
+    flip: z.enum(['horizontal', 'vertical', 'both']).optional(),
+    shift: z.number().min(0).max(0.5).optional(),
+    rotate: z.number().min(0).max(180).optional(),
+    zoom: z.number().min(0).max(0.9).optional(),
+    brightness: z.number().min(0).max(1).optional(),
+    contrast: z.number().min(0).max(0.9).optional(),
+    noise: z.number().min(0).max(2).optional(),
+    cutout: z.number().min(0).max(1).optional(),
+    mixup: z.number().min(0).max(10).optional(),
+  })
+  .strict();
+
 export const trainConfigSchema = z.object({
   epochs: z.number().int().min(1).max(100_000),
   batchSize: z.number().int().min(1).max(1_000_000),
@@ -131,6 +146,7 @@ export const trainConfigSchema = z.object({
   lrStepEpochs: z.number().int().min(1).optional(),
   lrMin: z.number().min(0).optional(),
   classWeight: z.enum(['none', 'balanced']).optional(),
+  augmentation: augmentationSchema.nullable().optional(),
   clipNorm: z.number().positive().nullable(),
   clipValue: z.number().positive().nullable(),
   checkpointEvery: z.number().int().min(0),

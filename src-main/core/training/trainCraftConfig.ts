@@ -1,10 +1,11 @@
 /**
  * Validation and recorded params for the training-craft settings of a TrainConfig: learning-rate
- * schedules and class weights. All optional, so runs recorded before they existed read unchanged.
+ * schedules, class weights and data augmentation. All optional, so runs recorded before they existed read unchanged.
  */
 import type { TrainConfig } from '../domain';
 import { inputError } from '../util/errors';
 import { LR_SCHEDULES } from '../engine/host/lrSchedule';
+import { augmentationParams, validateAugmentation } from './augmentation';
 
 export const CLASS_WEIGHTS = ['none', 'balanced'] as const;
 
@@ -28,6 +29,7 @@ export function validateTrainCraft(c: TrainConfig): void {
   if (c.classWeight != null && !(CLASS_WEIGHTS as readonly string[]).includes(c.classWeight)) {
     throw inputError(`unknown classWeight "${c.classWeight}"; choose one of ${CLASS_WEIGHTS.join(', ')}`, { field: 'classWeight' });
   }
+  validateAugmentation(c.augmentation);
 }
 
 /** The craft settings a run used, as params (only those that are on). */
@@ -41,5 +43,6 @@ export function trainCraftParams(c: TrainConfig): Record<string, string> {
   }
   if (c.lrWarmupEpochs) out.lr_warmup_epochs = String(c.lrWarmupEpochs);
   if (c.classWeight && c.classWeight !== 'none') out.class_weight = c.classWeight;
+  Object.assign(out, augmentationParams(c.augmentation));
   return out;
 }

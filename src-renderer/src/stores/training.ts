@@ -30,6 +30,8 @@ export interface TrainForm {
   lrWarmupEpochs: number;
   /** 'balanced' weighs classes inversely to their training counts. */
   classWeight: NonNullable<Config['classWeight']>;
+  /** Data augmentation; empty = off. */
+  augmentation: NonNullable<Config['augmentation']>;
   backend: Config['backend'];
   experiment: string;
   /** Plugin trainer id, or null for TensorFlow.js fit. */
@@ -66,6 +68,7 @@ export const useTrainingStore = defineStore('training', () => {
     lrSchedule: 'none',
     lrWarmupEpochs: 0,
     classWeight: 'none',
+    augmentation: {},
     backend: null,
     experiment: 'Default',
     trainer: null,
@@ -135,6 +138,7 @@ export const useTrainingStore = defineStore('training', () => {
           ...(form.lrSchedule !== 'none' ? { lrSchedule: form.lrSchedule } : {}),
           ...(form.lrWarmupEpochs > 0 ? { lrWarmupEpochs: form.lrWarmupEpochs } : {}),
           ...(form.classWeight !== 'none' ? { classWeight: form.classWeight } : {}),
+          ...(Object.keys(form.augmentation).length ? { augmentation: { ...form.augmentation } } : {}),
           ...(form.trainer ? { trainer: form.trainer, params: { ...form.trainerParams } } : {}),
         },
       });

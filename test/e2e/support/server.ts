@@ -19,6 +19,9 @@ export function spawnServer(workspace: string, extra: string[] = []): Promise<E2
   const tsx = pathToFileURL(createRequire(__filename).resolve('tsx')).href;
   const child = spawn(process.execPath, ['--import', tsx, resolve(__dirname, 'serve.ts'), workspace, ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // The editor's model check waits longer for a cold host than a user would need to on a quiet
+    // machine: UI tests check behaviour, and CI shares two cores with other work.
+    env: { ...process.env, LAMINA_INSPECT_TIMEOUT_MS: process.env.LAMINA_INSPECT_TIMEOUT_MS ?? '120000' },
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));

@@ -17,6 +17,7 @@ import type { SeededRandom } from './determinism';
 import { HostError } from './hostError';
 import { shuffledIndices } from '../../util/random';
 import { labelForm, splitTensors, type LabelForm, type SplitTensors } from './labels';
+import { active, augment, augmentationProblem } from '../../training/augmentation';
 
 type Tf = typeof TF;
 
@@ -78,6 +79,33 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   const validation = make(SPLIT_VALIDATION);
   const test = make(SPLIT_TEST);
   const splits = { train: trainSplit, validation, test };
+
+  // Augmentation: applied to the training features only, redrawn every epoch from the run's generator.
+  const augmentation = active(config.augmentation) ? config.augmentation : null;
+  if (augmentation) {
+    const problem = augmentationProblem(augmentation, data.inputShape, form === 'onehot' || form === 'binary');
+    if (problem) {
+      disposeSplits(splits);
+      throw new HostError('data', problem);
+    }
+  }
+  const trainX = augmentation ? Float32Array.from(trainSplit.x.dataSync()) : null;
+  const trainY = augmentation?.mixup ? Float32Array.from(trainSplit.y.dataSync()) : null;
+  const augmentedEpoch = (order: Int32Array) => {
+    const n = order.length;
+    const width = trainX!.length / n;
+    const x = new Float32Array(trainX!.length);
+    order.forEach((r, i) => x.set(trainX!.subarray(r * width, (r + 1) * width), i * width));
+    let labels: Float32Array | undefined;
+    let labelWidth = 1;
+    if (trainY) {
+      labelWidth = trainY.length / n;
+      labels = new Float32Array(trainY.length);
+      order.forEach((r, i) => labels!.set(trainY.subarray(r * labelWidth, (r + 1) * labelWidth), i * labelWidth));
+    }
+    const out = augment({ x, shape: data.inputShape, n, y: labels, labelWidth }, augmentation!, random.next);
+    return { xs: tf.tensor(out.x, trainSplit.x.shape), ys: out.y ? tf.tensor(out.y, trainSplit.y.shape) : null };
+  };
 
   const batches = Math.ceil(trainSplit.rows.length / config.batchSize);
   let pending: MetricPoint[] = [];
@@ -227,13 +255,16 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   // across epochs, state a checkpoint could not capture, so a resumed run would see other batches.
   for (let epochIndex = initialEpoch; epochIndex < config.epochs; epochIndex++) {
     if (scheduling) setOptimizerRate(model.optimizer, scheduledRate(lrSpec, baseRate, epochIndex + 1, plateau));
-    const order = config.shuffle ? tf.tensor1d(Int32Array.from(shuffledIndices(trainSplit.rows.length, random)), 'int32') : null;
-    const xs = order ? tf.gather(trainSplit.x, order) : trainSplit.x;
-    const ys = order ? tf.gather(trainSplit.y, order) : trainSplit.y;
+    const n = trainSplit.rows.length;
+    const indices = config.shuffle ? Int32Array.from(shuffledIndices(n, random)) : null;
+    const order = indices ? tf.tensor1d(indices, 'int32') : null;
+    const augmented = augmentation ? augmentedEpoch(indices ?? Int32Array.from({ length: n }, (_, i) => i)) : null;
+    const xs = augmented ? augmented.xs : order ? tf.gather(trainSplit.x, order) : trainSplit.x;
+    const ys = augmented?.ys ?? (order ? tf.gather(trainSplit.y, order) : trainSplit.y);
     try {
       await fitOneEpoch(xs, ys, epochIndex);
     } finally {
-      if (order) tf.dispose([order, xs, ys]);
+      tf.dispose([order, xs !== trainSplit.x ? xs : null, ys !== trainSplit.y ? ys : null].filter((t): t is TF.Tensor => t !== null));
     }
     if (cancelled || nan || stoppedEarly) break;
   }
