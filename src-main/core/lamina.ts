@@ -50,6 +50,7 @@ import { hasValidTrustMark, isNewWorkspace, removeTrustMark, writeTrustMark, typ
 import { machineMac } from './trust/machineKey';
 import { RestrictedError, restrictedError, type WorkspaceTrustInfo } from './trust/restricted';
 import { checkRunTrainerParams } from './plugins/trainerParams';
+import { ownerAlive } from './runs/ownerLease';
 
 export interface LaminaOptions {
   hostLauncher?: HostLauncher;
@@ -112,7 +113,29 @@ export class Lamina {
     });
     this.explainer = new ExplainService({ store: this.store, paths: this.paths, launcher: opts.hostLauncher });
     // Runs left 'running' by a Lamina process that died are failed, not left hanging.
-    this.store.markInterruptedRuns(isProcessAlive);
+    this.failRunsOfDeadOwners();
+  }
+
+  private ownersCheckedAt = 0;
+  /**
+   * Fails runs whose owning process has ended (pid + start time, runs/ownerLease.ts). Runs at open
+   * and whenever runs are listed (at most once a second), so a lab or server that polls its run list
+   * notices an owner killed with SIGKILL within seconds.
+   */
+  private failRunsOfDeadOwners(force = true): void {
+    const now = Date.now();
+    if (!force && now - this.ownersCheckedAt < 1000) return;
+    this.ownersCheckedAt = now;
+    let marked: string[] = [];
+    try {
+      marked = this.store.markInterruptedRuns(ownerAlive);
+    } catch {
+      return; // a busy or read-only database: the next look tries again
+    }
+    for (const id of marked) {
+      const run = this.store.getRun(id);
+      if (run) this.emit({ type: 'run.finished', runId: id, status: run.status, error: run.error });
+    }
   }
 
   static open(workspaceDir: string, opts: LaminaOptions = {}): Lamina {
@@ -361,6 +384,7 @@ export class Lamina {
 
   /** Every run running now in this workspace, whoever started it, with its latest progress. */
   activeRuns(): ActiveRun[] {
+    this.failRunsOfDeadOwners(false);
     const here = new Set(this.runs.runningIds());
     return this.store.listActiveRuns().map((r) => ({ ...r, local: here.has(r.id) }));
   }
@@ -377,6 +401,7 @@ export class Lamina {
   }
 
   listRuns(q: RunListQuery = {}): { total: number; items: RunListItem[] } {
+    this.failRunsOfDeadOwners(false);
     return this.store.listRuns(q);
   }
 
@@ -543,15 +568,5 @@ export class Lamina {
     this.closed = true;
     this.metrics.close();
     this.db.close();
-  }
-}
-
-function isProcessAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
