@@ -51,6 +51,8 @@ import { machineMac } from './trust/machineKey';
 import { RestrictedError, restrictedError, type WorkspaceTrustInfo } from './trust/restricted';
 import { checkRunTrainerParams } from './plugins/trainerParams';
 import { ownerAlive } from './runs/ownerLease';
+import { storageErrorCode } from './util/storageErrors';
+import { sweepStaleParts } from './util/atomicWrite';
 
 export interface LaminaOptions {
   hostLauncher?: HostLauncher;
@@ -89,11 +91,14 @@ export class Lamina {
     const createdHere = isNewWorkspace(this.paths.root);
     ensureWorkspaceFolders(this.paths);
     if (createdHere) writeTrustMark(this.paths.root);
+    // Leftovers of writers that died (a day old or more) and uploads never imported.
+    sweepStaleParts([this.paths.datasets, this.paths.artifacts, this.paths.models, this.paths.tmp], { uploadsDir: join(this.paths.tmp, 'uploads') });
     this.trust = hasValidTrustMark(this.paths.root) ? 'trusted' : opts.trustOnce ? 'trusted-once' : 'restricted';
     this.db = openDatabase(this.paths.db);
     this.store = new RunStore(this.db);
     this.queries = new MetricQueries(this.db);
-    this.metrics = new MetricWriter(this.db);
+    // A flush that fails for storage (disk full, read-only, I/O error) stops the runs training here.
+    this.metrics = new MetricWriter(this.db, { onError: (err) => this.runs.storageFailed(err) });
     this.models = new ModelLibrary(this.paths.models);
     this.plugins = new PluginRegistry(this.store, () => pluginRoots(this.paths.plugins), {
       workspaceTrusted: () => this.trust !== 'restricted',
@@ -566,7 +571,13 @@ export class Lamina {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.metrics.close();
-    this.db.close();
+    try {
+      this.metrics.close();
+    } catch (err) {
+      // Points that cannot be written (disk full …) are lost either way; closing must not turn into a stack.
+      if (!storageErrorCode(err)) throw err;
+    } finally {
+      this.db.close();
+    }
   }
 }
