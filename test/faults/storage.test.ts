@@ -14,16 +14,10 @@ import { Lamina } from '../../src-main/core/lamina';
 import { toApiError } from '../../src-main/core/api/dispatch';
 import { storageErrorMessage } from '../../src-main/core/util/storageErrors';
 import { cliBuilt, lamina, sharedDatasets, tempWorkspace } from '../helpers/cli';
+import { pidAlive } from '../../src-main/core/runs/ownerLease';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = pidAlive;
 
 describe('faults: the disk fills up while a run trains', () => {
   let dir: string;
