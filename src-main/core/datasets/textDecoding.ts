@@ -22,12 +22,9 @@ function scanUtf8(b: Uint8Array): { valid: number; invalidAt: number | null } {
       i++;
       continue;
     }
-    let len: number;
-    let min: number;
-    if (c >= 0xc2 && c <= 0xdf) (len = 2), (min = 0x80);
-    else if (c >= 0xe0 && c <= 0xef) (len = 3), (min = 0x800);
-    else if (c >= 0xf0 && c <= 0xf4) (len = 4), (min = 0x10000);
-    else return { valid: i, invalidAt: i };
+    const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (len === 0) return { valid: i, invalidAt: i };
+    const min = len === 2 ? 0x80 : len === 3 ? 0x800 : 0x10000;
     if (i + len > n) {
       // Possibly cut by the chunk boundary: valid so far if every byte present is a continuation byte.
       for (let k = i + 1; k < n; k++) if ((b[k] & 0xc0) !== 0x80) return { valid: i, invalidAt: i };
