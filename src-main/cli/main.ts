@@ -23,6 +23,7 @@ import { didYouMean } from './suggest';
 import { endQuietlyWhenReaderLeaves } from './closedPipe';
 import { trustCommand } from './commands/trust';
 import { trainersCommand } from './commands/trainers';
+import { doctorCommand } from './commands/doctor';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -41,6 +42,7 @@ export const COMMANDS: Command[] = [
   explainCommand,
   trustCommand,
   trainersCommand,
+  doctorCommand,
 ];
 
 function helpText(): string {

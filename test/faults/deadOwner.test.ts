@@ -53,7 +53,8 @@ describe.skipIf(!cliBuilt)('faults: the CLI that owns a run is killed (SIGKILL)'
 
       const list = await lamina(['runs', '--json'], ws);
       expect(list.code, list.stderr).toBe(0);
-      const run = (list.json as { id: string; status: string; error: string | null }[]).find((r) => r.id === runId)!;
+      expect((list.json as { id: string; status: string }[]).find((r) => r.id === runId)!.status).toBe('failed');
+      const run = db.prepare('SELECT status, error FROM runs WHERE id = ?').get(runId) as { status: string; error: string };
       expect(run.status).toBe('failed');
       expect(run.error).toBe(`the process running it ended (pid ${child.pid})`);
     } finally {
