@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { Lamina } from '../core/lamina';
 import { LaminaError, formatLocation } from '../core/util/errors';
+import { friendlyStorageError } from '../core/util/storageErrors';
 import { defaultWorkspaceDir } from '../core/workspace/workspace';
 import { parseCommandArgs, str } from './args';
 import type { Command } from './command';
@@ -23,6 +24,7 @@ import { endQuietlyWhenReaderLeaves } from './closedPipe';
 import { trustCommand } from './commands/trust';
 import { trainersCommand } from './commands/trainers';
 import { summaryCommand } from './commands/summary';
+import { doctorCommand } from './commands/doctor';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -42,6 +44,7 @@ export const COMMANDS: Command[] = [
   trustCommand,
   trainersCommand,
   summaryCommand,
+  doctorCommand,
 ];
 
 function helpText(): string {
@@ -92,7 +95,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function reportError(e: unknown, out: Output): number {
+function reportError(thrown: unknown, out: Output): number {
+  const e = friendlyStorageError(thrown); // disk full, read-only, damaged database: one line, exit 1
   if (e instanceof LaminaError) {
     // Messages about a file already open with "file:line:"; prefix the location only where they do not.
     const where = e.location.file && e.message.startsWith(e.location.file) ? '' : formatLocation(e.location);

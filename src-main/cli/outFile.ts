@@ -2,9 +2,10 @@
  * `--out FILE`: checked before the work starts (the folder exists, FILE is not a folder) and
  * written with a one-line error naming the file, never a stack trace.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LaminaError } from '../core/util/errors';
+import { writeFileAtomicSync } from '../core/util/atomicWrite';
 
 export function checkOutFile(file: string): void {
   const path = resolve(file);
@@ -16,7 +17,7 @@ export function checkOutFile(file: string): void {
 
 export function writeOutFile(file: string, text: string): void {
   try {
-    writeFileSync(resolve(file), text);
+    writeFileAtomicSync(resolve(file), text);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOSPC' ? 'the disk is full' : (err.code ?? err.message);

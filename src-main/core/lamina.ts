@@ -51,6 +51,9 @@ import { hasValidTrustMark, isNewWorkspace, removeTrustMark, writeTrustMark, typ
 import { machineMac } from './trust/machineKey';
 import { RestrictedError, restrictedError, type WorkspaceTrustInfo } from './trust/restricted';
 import { checkRunTrainerParams } from './plugins/trainerParams';
+import { ownerAlive } from './runs/ownerLease';
+import { storageErrorCode } from './util/storageErrors';
+import { sweepStaleParts } from './util/atomicWrite';
 
 export interface LaminaOptions {
   hostLauncher?: HostLauncher;
@@ -89,11 +92,14 @@ export class Lamina {
     const createdHere = isNewWorkspace(this.paths.root);
     ensureWorkspaceFolders(this.paths);
     if (createdHere) writeTrustMark(this.paths.root);
+    // Leftovers of writers that died (a day old or more) and uploads never imported.
+    sweepStaleParts([this.paths.datasets, this.paths.artifacts, this.paths.models, this.paths.tmp], { uploadsDir: join(this.paths.tmp, 'uploads') });
     this.trust = hasValidTrustMark(this.paths.root) ? 'trusted' : opts.trustOnce ? 'trusted-once' : 'restricted';
     this.db = openDatabase(this.paths.db);
     this.store = new RunStore(this.db);
     this.queries = new MetricQueries(this.db);
-    this.metrics = new MetricWriter(this.db);
+    // A flush that fails for storage (disk full, read-only, I/O error) stops the runs training here.
+    this.metrics = new MetricWriter(this.db, { onError: (err) => this.runs.storageFailed(err) });
     this.models = new ModelLibrary(this.paths.models);
     this.plugins = new PluginRegistry(this.store, () => pluginRoots(this.paths.plugins), {
       workspaceTrusted: () => this.trust !== 'restricted',
@@ -113,7 +119,29 @@ export class Lamina {
     });
     this.explainer = new ExplainService({ store: this.store, paths: this.paths, launcher: opts.hostLauncher });
     // Runs left 'running' by a Lamina process that died are failed, not left hanging.
-    this.store.markInterruptedRuns(isProcessAlive);
+    this.failRunsOfDeadOwners();
+  }
+
+  private ownersCheckedAt = 0;
+  /**
+   * Fails runs whose owning process has ended (pid + start time, runs/ownerLease.ts). Runs at open
+   * and whenever runs are listed (at most once a second), so a lab or server that polls its run list
+   * notices an owner killed with SIGKILL within seconds.
+   */
+  private failRunsOfDeadOwners(force = true): void {
+    const now = Date.now();
+    if (!force && now - this.ownersCheckedAt < 1000) return;
+    this.ownersCheckedAt = now;
+    let marked: string[] = [];
+    try {
+      marked = this.store.markInterruptedRuns(ownerAlive);
+    } catch {
+      return; // a busy or read-only database: the next look tries again
+    }
+    for (const id of marked) {
+      const run = this.store.getRun(id);
+      if (run) this.emit({ type: 'run.finished', runId: id, status: run.status, error: run.error });
+    }
   }
 
   static open(workspaceDir: string, opts: LaminaOptions = {}): Lamina {
@@ -368,6 +396,7 @@ export class Lamina {
 
   /** Every run running now in this workspace, whoever started it, with its latest progress. */
   activeRuns(): ActiveRun[] {
+    this.failRunsOfDeadOwners(false);
     const here = new Set(this.runs.runningIds());
     return this.store.listActiveRuns().map((r) => ({ ...r, local: here.has(r.id) }));
   }
@@ -384,6 +413,7 @@ export class Lamina {
   }
 
   listRuns(q: RunListQuery = {}): { total: number; items: RunListItem[] } {
+    this.failRunsOfDeadOwners(false);
     return this.store.listRuns(q);
   }
 
@@ -548,17 +578,13 @@ export class Lamina {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.metrics.close();
-    this.db.close();
-  }
-}
-
-function isProcessAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    try {
+      this.metrics.close();
+    } catch (err) {
+      // Points that cannot be written (disk full …) are lost either way; closing must not turn into a stack.
+      if (!storageErrorCode(err)) throw err;
+    } finally {
+      this.db.close();
+    }
   }
 }

@@ -29,6 +29,8 @@ export interface ImportOptions {
   dropColumns?: string[];
   /** Options handed to a plugin importer as ctx.options (besides target and task). */
   options?: Record<string, string | number | boolean>;
+  /** Text encoding of CSV/TSV/JSON files: utf8 (default, strict) or latin1 (datasets/textDecoding.ts). */
+  encoding?: 'utf8' | 'latin1';
   onProgress?: (p: { phase: string; done: number; total: number | null }) => void;
 }
 

@@ -3,7 +3,7 @@
  *   GET  /, /assets/...                 the built renderer (no token: it holds no data)
  *   POST /api/<method>                  JSON body → dispatch → ApiResult (token)
  *   POST /api/upload?uploadId=&path=    raw file body → <workspace>/.tmp/uploads/ (token)
- *   WS   /events?token=                 CoreEvents pushed live (token)
+ *   WS   /events                        CoreEvents pushed live (token in Sec-WebSocket-Protocol; ./auth.ts)
  *   GET  /plugin-views/<id>/<view>      a plugin view's document for a sandboxed iframe (token → ticket; ./pluginViews.ts)
  * The transport adds no behaviour: everything goes through `dispatch`.
  */
@@ -14,7 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { httpStatusOf, type ApiError, type ApiEvent } from '../core/api/contract';
 import { dispatch, subscribeEvents, toApiError, type ApiCore } from '../core/api/dispatch';
 import { saveUploadStream } from '../core/api/uploads';
-import { isAuthorized, newToken } from './auth';
+import { isAuthorized, isAuthorizedUpgrade, newToken, WS_PROTOCOL } from './auth';
 import { PLUGIN_VIEWS_PREFIX, pluginViewRoute } from './pluginViews';
 import { securityHeaders, serveStatic } from './staticFiles';
 import { hostAllowed, isLoopbackAddress, originAllowed } from './originCheck';
@@ -160,7 +160,8 @@ export async function startServer(core: ApiCore, opts: ServerOptions): Promise<R
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // Answer the protocol name, never the token the client offered alongside it.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
   wss.on('connection', (ws) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
@@ -173,7 +174,7 @@ export async function startServer(core: ApiCore, opts: ServerOptions): Promise<R
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/events' || !isAuthorized(req, url, token)) {
+    if (url.pathname !== '/events' || !isAuthorizedUpgrade(req, token)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       socket.destroy();
       return;

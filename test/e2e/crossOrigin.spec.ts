@@ -31,7 +31,7 @@ test('a page on another loopback port that knows the token gets 403 from /api an
   const socket = await page.evaluate(
     ({ host, token }) =>
       new Promise<string>((resolve) => {
-        const ws = new WebSocket(`ws://${host}/events?token=${token}`);
+        const ws = new WebSocket(`ws://${host}/events`, ['lamina.v1', `lamina.token.${token}`]);
         ws.onopen = () => resolve('open');
         ws.onerror = () => resolve('refused');
       }),
@@ -49,7 +49,7 @@ test('the same calls from the server’s own page work (control)', async ({ page
   const socket = await page.evaluate(
     ({ host, token }) =>
       new Promise<string>((resolve) => {
-        const ws = new WebSocket(`ws://${host}/events?token=${token}`);
+        const ws = new WebSocket(`ws://${host}/events`, ['lamina.v1', `lamina.token.${token}`]);
         ws.onopen = () => resolve('open');
         ws.onerror = () => resolve('refused');
       }),

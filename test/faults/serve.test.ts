@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { cliBuilt, collect, lamina, startCli, tempWorkspace } from '../helpers/cli';
+import { wsProtocols } from '../../src-main/server/auth';
 
 const DEFAULT_PORT = 47860;
 
@@ -24,9 +25,9 @@ function raw(port: number, path: string, headers: Record<string, string>, method
   });
 }
 
-function wsOutcome(url: string, headers: Record<string, string>): Promise<string> {
+function wsOutcome(url: string, headers: Record<string, string>, protocols?: string[]): Promise<string> {
   return new Promise((resolvePromise) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, protocols ?? [], { headers });
     ws.on('open', () => {
       ws.close();
       resolvePromise('open');
@@ -89,7 +90,7 @@ describe.skipIf(!cliBuilt)('faults: lamina serve refuses other hosts and origins
     expect(sameOrigin.status).toBe(200);
     const viaLocalhost = await raw(port, '/api/datasets.list', { Authorization: `Bearer ${token}`, Host: `localhost:${port}`, Origin: `http://localhost:${port}` });
     expect(viaLocalhost.status).toBe(200);
-    expect(await wsOutcome(`ws://127.0.0.1:${port}/events?token=${token}`, { Origin: own })).toBe('open');
+    expect(await wsOutcome(`ws://127.0.0.1:${port}/events`, { Origin: own }, wsProtocols(token))).toBe('open');
   });
 
   it('DNS rebinding: a Host that is not this server is refused, token or not, on every route', async () => {
@@ -97,7 +98,7 @@ describe.skipIf(!cliBuilt)('faults: lamina serve refuses other hosts and origins
     expect((await raw(port, '/api/datasets.list', { ...rebound, Authorization: `Bearer ${token}` })).status).toBe(403);
     expect((await raw(port, '/', rebound, 'GET')).status).toBe(403);
     expect((await raw(port, '/api/datasets.list', { Host: `127.0.0.1:${port + 1}`, Authorization: `Bearer ${token}` })).status).toBe(403);
-    expect(await wsOutcome(`ws://127.0.0.1:${port}/events?token=${token}`, { Host: `attacker.example:${port}` })).toBe('http 403');
+    expect(await wsOutcome(`ws://127.0.0.1:${port}/events`, { Host: `attacker.example:${port}` }, wsProtocols(token))).toBe('http 403');
   });
 
   it('a page on another origin (another local port) that knows the token cannot call /api or open /events', async () => {
@@ -106,7 +107,7 @@ describe.skipIf(!cliBuilt)('faults: lamina serve refuses other hosts and origins
     expect(saved.status).toBe(403);
     expect(saved.text).toContain('cross-origin request refused');
     expect((await raw(port, `/api/datasets.list?token=${token}`, { Origin: 'http://attacker.example' })).status).toBe(403);
-    expect(await wsOutcome(`ws://127.0.0.1:${port}/events?token=${token}`, elsewhere)).toBe('http 403');
+    expect(await wsOutcome(`ws://127.0.0.1:${port}/events`, elsewhere, wsProtocols(token))).toBe('http 403');
     const models = await raw(port, '/api/models.list', { Authorization: `Bearer ${token}` });
     expect(models.text).not.toContain('planted');
   });

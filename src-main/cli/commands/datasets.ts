@@ -52,7 +52,7 @@ export const importCommand: Command = {
   name: 'import',
   summary: 'import a CSV/TSV/JSON file, an image folder or a built-in sample (sample:ID) as a dataset',
   usage:
-    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N] [--keep-column COL]… [--drop-column COL]… [--option KEY=VALUE]… (options for a plugin importer; --opt for short)',
+    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N] [--keep-column COL]… [--drop-column COL]… [--option KEY=VALUE]… (options for a plugin importer; --opt for short) [--encoding utf8|latin1] (text files are UTF-8; invalid bytes are an error unless --encoding latin1)',
   options: {
     name: { type: 'string' },
     target: { type: 'string' },
@@ -65,10 +65,13 @@ export const importCommand: Command = {
     'drop-column': { type: 'string', multiple: true },
     opt: { type: 'string', multiple: true },
     option: { type: 'string', multiple: true },
+    encoding: { type: 'string' },
   },
   async run({ args, out, core }) {
     const file = args.positionals[0];
     if (!file) throw usage('lamina import needs a FILE (or an image folder)');
+    const encoding = str(args.values.encoding);
+    if (encoding !== undefined && encoding !== 'utf8' && encoding !== 'latin1') throw usage(`--encoding must be utf8 or latin1, got "${encoding}"`);
     const task = str(args.values.task);
     if (task !== undefined && task !== 'classification' && task !== 'regression') {
       throw usage(`--task must be classification or regression, got "${task}"`);
@@ -82,6 +85,7 @@ export const importCommand: Command = {
       split: parseSplit(str(args.values.split)),
       seed: num(args.values.seed, 'seed', { int: true, min: 0 }),
       importer: str(args.values.importer),
+      ...(encoding ? { encoding } : {}),
       ...columnOverrides(args.values['keep-column'], args.values['drop-column']),
       // --option k=v (or --opt k=v): options for a plugin importer.
       ...importerOptions([...((args.values.option as string[] | undefined) ?? []), ...((args.values.opt as string[] | undefined) ?? [])]),

@@ -2,6 +2,7 @@
  * The one generic entry point both transports call: validate the raw input against the
  * contract, call the core, turn any failure into a typed `ApiError`. Never throws.
  */
+import { storageErrorMessage } from '../util/storageErrors';
 import { rm } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { z } from 'zod';
@@ -223,6 +224,8 @@ export function toApiError(err: unknown): ApiError {
     if (e.location && Object.keys(e.location).length > 0) out.location = { ...e.location };
     return out;
   }
+  const storage = storageErrorMessage(err);
+  if (storage) return { code: 'failed', message: storage };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message: message || 'internal error' };
 }

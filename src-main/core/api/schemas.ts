@@ -301,6 +301,8 @@ export const importOptionsSchema = z.object({
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   /** Client-chosen id; `import.progress` events carry it back. */
   progressId: z.string().max(100).optional(),
+  /** Text encoding of CSV/TSV/JSON files: utf8 (default; invalid bytes are an error) or latin1. */
+  encoding: z.enum(['utf8', 'latin1']).optional(),
 });
 
 /** Core events pushed to live UIs, plus the API's own import progress. */

@@ -4,11 +4,12 @@
  * checked here, once, so no transport can write outside that folder.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { LaminaError } from '../util/errors';
+import { syncFile, writeFileAtomic } from '../util/atomicWrite';
 
 const UPLOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -32,7 +33,7 @@ export function uploadEntryPath(tmpDir: string, uploadId: string, relPath: strin
 export async function saveUpload(tmpDir: string, uploadId: string, relPath: string, bytes: Uint8Array): Promise<string> {
   const file = uploadEntryPath(tmpDir, uploadId, relPath);
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, bytes);
+  await writeFileAtomic(file, bytes);
   return file;
 }
 
@@ -48,6 +49,7 @@ export async function saveUploadStream(tmpDir: string, uploadId: string, relPath
   });
   try {
     await pipeline(body, createWriteStream(partial));
+    await syncFile(partial);
     await rename(partial, file);
   } catch (err) {
     await rm(partial, { force: true });

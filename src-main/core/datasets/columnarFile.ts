@@ -7,7 +7,6 @@
  * Encoding depends only on the data and the metadata passed in (no timestamps, no paths),
  * so the same inputs give the same bytes and the same sha256.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import {
   Field, FixedSizeBinary, Float32, Float64, Int32, RecordBatch, Schema, Struct, Table, Uint8,
@@ -16,6 +15,7 @@ import {
 } from 'apache-arrow';
 import { sha256 } from '../util/hash';
 import { LaminaError } from '../util/errors';
+import { writeFileAtomic } from '../util/atomicWrite';
 
 export const SPLIT_COLUMN = '__split';
 export const PIXELS_COLUMN = 'pixels';
@@ -90,19 +90,12 @@ export function encodeImages(cols: ImageColumns): Uint8Array {
 }
 
 /**
- * Writes `bytes` to `tmpFile`, then renames it onto `finalFile` (same filesystem: atomic),
- * so a dataset file exists only when complete. Returns the content hash.
+ * Writes `bytes` to `tmpFile`, fsyncs it, then renames it onto `finalFile` (same filesystem: atomic)
+ * and fsyncs the folder, so a dataset file exists only when complete. Returns the content hash.
  */
 export async function writeColumnarFile(tmpFile: string, finalFile: string, bytes: Uint8Array): Promise<{ hash: string; bytes: number }> {
-  try {
-    await writeFile(tmpFile, bytes);
-    const hash = sha256(bytes);
-    await rename(tmpFile, finalFile);
-    return { hash, bytes: bytes.length };
-  } catch (err) {
-    await rm(tmpFile, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(finalFile, bytes, { part: tmpFile });
+  return { hash: sha256(bytes), bytes: bytes.length };
 }
 
 /**

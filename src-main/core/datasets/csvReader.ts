@@ -6,8 +6,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { inputError } from '../util/errors';
+import { StrictTextDecoder, type TextEncoding } from './textDecoding';
 
 export interface CsvRow {
   cells: string[];
@@ -24,6 +24,8 @@ export interface CsvReadOptions {
   displayName?: string;
   /** Bytes per read (default 256 KiB); tiny values let tests hit every chunk-boundary case. */
   chunkSize?: number;
+  /** utf8 (strict: invalid bytes are an error naming line and byte) or latin1; see textDecoding.ts. */
+  encoding?: TextEncoding;
 }
 
 const SNIFF_CANDIDATES = [',', '\t', ';', '|'];
@@ -39,7 +41,8 @@ export async function detectDelimiter(file: string): Promise<string> {
   try {
     const buf = Buffer.alloc(64 * 1024);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return sniffDelimiter(new StringDecoder('utf8').write(buf.subarray(0, bytesRead)));
+    // Delimiters are ASCII: reading the bytes as Latin-1 finds them in any encoding, invalid UTF-8 included.
+    return sniffDelimiter(buf.subarray(0, bytesRead).toString('latin1').replace(/\0/g, ''));
   } finally {
     await fh.close();
   }
@@ -73,7 +76,7 @@ export async function* readCsvRows(file: string, opts: CsvReadOptions = {}): Asy
   if (delimiter.length !== 1) throw inputError(`delimiter must be one character, got ${JSON.stringify(delimiter)}`);
   const delim = delimiter.charCodeAt(0);
 
-  const decoder = new StringDecoder('utf8');
+  const decoder = new StrictTextDecoder(name, opts.encoding);
   let bytesRead = 0;
   let first = true;
 

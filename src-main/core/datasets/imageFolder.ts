@@ -98,7 +98,9 @@ export async function readImageFolder(root: string, opts: ImageFolderOptions = {
   await inParallel(files, concurrency, async (f, i) => {
     let out: { data: Buffer; info: { width: number; height: number; channels: number } };
     try {
-      out = await sharp(f.path)
+      // failOn 'warning' (the strictest level; pinned, not left to the library's default): a truncated
+      // or corrupt image is refused, naming the file, instead of being decoded with grey rows.
+      out = await sharp(f.path, { failOn: 'warning' })
         .flatten({ background: { r: 0, g: 0, b: 0 } })
         .resize({ width: w, height: h, fit: 'fill' })
         .toColourspace('srgb')

@@ -16,6 +16,7 @@ import { encodeImages, encodeTabular, writeColumnarFile, type ColumnarMetadata }
 import { readCsvRows, type CsvRow } from './csvReader';
 import { readImageFolder } from './imageFolder';
 import { readJsonTable } from './jsonReader';
+import type { TextEncoding } from './textDecoding';
 import { screenColumns } from './columnScreening';
 import { encodePluginImages, type PluginImages } from './pluginImages';
 import { trainStats } from './normalisation';
@@ -156,7 +157,7 @@ export async function importDataset(file: string, opts: ImportDatasetOptions, pa
 // ---- tabular ---------------------------------------------------------------------------
 
 async function openTable(
-  file: string, importer: 'csv' | 'tsv' | 'json' | 'plugin', totalBytes: number, onBytes: (b: number) => void, table?: PluginTable,
+  file: string, importer: 'csv' | 'tsv' | 'json' | 'plugin', totalBytes: number, onBytes: (b: number) => void, table?: PluginTable, encoding?: TextEncoding,
 ): Promise<{ header: string[]; rows: AsyncIterator<CsvRow>; close: () => Promise<void> }> {
   if (importer === 'plugin') {
     if (!table) throw inputError(`${file}: no table from the plugin importer`, { file });
@@ -166,11 +167,11 @@ async function openTable(
     return { header: table.columns, rows: { next: async () => it.next() } as AsyncIterator<CsvRow>, close: async () => {} };
   }
   if (importer === 'json') {
-    const t = await readJsonTable(file, { onBytes });
+    const t = await readJsonTable(file, { onBytes, encoding });
     const it = t.rows[Symbol.asyncIterator]();
     return { header: t.columns, rows: it, close: async () => { await it.return?.(); } };
   }
-  const gen = readCsvRows(file, { delimiter: importer === 'tsv' ? '\t' : undefined, onBytes });
+  const gen = readCsvRows(file, { delimiter: importer === 'tsv' ? '\t' : undefined, onBytes, encoding });
   const first = await gen.next();
   if (first.done) throw inputError(`${file}: the file is empty (${totalBytes} bytes, no header line)`, { file, line: 1 });
   return { header: first.value.cells, rows: gen, close: async () => { await gen.return(undefined); } };
@@ -199,7 +200,7 @@ async function encodeTable(
     const p = { phase: 'read', done: bytes, total: totalBytes, rows: rowsRead };
     onProgress(p);
   };
-  const table = await openTable(file, importer, totalBytes, report, opts.table);
+  const table = await openTable(file, importer, totalBytes, report, opts.table, opts.encoding);
   const names = checkHeader(file, table.header);
   const width = names.length;
   const acc = names.map((name, j) => new ColumnAccumulator(name, j));

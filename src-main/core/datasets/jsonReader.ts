@@ -6,6 +6,8 @@
  * are an input error naming file, line and key. Columns come from the first record; a later
  * record with a key the first lacks is an error (silently widening the table hides typos).
  */
+import { PassThrough } from 'node:stream';
+import { StrictTextDecoder, decodeText, type TextEncoding } from './textDecoding';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -21,6 +23,8 @@ export interface JsonTable {
 export interface JsonReadOptions {
   displayName?: string;
   onBytes?: (bytesRead: number) => void;
+  /** utf8 (strict) or latin1; see textDecoding.ts. */
+  encoding?: TextEncoding;
 }
 
 export function isJsonLinesFile(file: string): boolean {
@@ -123,8 +127,7 @@ async function readJsonDocument(file: string, opts: JsonReadOptions): Promise<Js
   const name = opts.displayName ?? file;
   const buf = await readFile(file);
   opts.onBytes?.(buf.length);
-  let text = buf.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = decodeText(buf, name, opts.encoding);
   if (text.trim() === '') throw inputError(`${name}: the file is empty`, { file: name });
   let doc: unknown;
   try {
@@ -171,7 +174,33 @@ async function readJsonLines(file: string, opts: JsonReadOptions): Promise<JsonT
   const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
   let bytes = 0;
   stream.on('data', (chunk) => { bytes += chunk.length; opts.onBytes?.(bytes); });
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  // Strictly decoded lines: an invalid byte fails the import naming its line instead of becoming U+FFFD.
+  const decoder = new StrictTextDecoder(name, opts.encoding);
+  let decodeError: unknown = null;
+  const decoded = new PassThrough({ encoding: 'utf8' });
+  stream.on('data', (chunk) => {
+    if (decodeError) return;
+    try {
+      if (!decoded.write(decoder.write(chunk as Buffer))) {
+        stream.pause();
+        decoded.once('drain', () => stream.resume());
+      }
+    } catch (err) {
+      decodeError = err;
+      stream.destroy();
+      decoded.end();
+    }
+  });
+  stream.on('end', () => {
+    try {
+      decoded.end(decoder.end());
+    } catch (err) {
+      decodeError = err;
+      decoded.end();
+    }
+  });
+  stream.on('error', (err) => decoded.destroy(err));
+  const rl = createInterface({ input: decoded, crlfDelay: Infinity });
   const it = rl[Symbol.asyncIterator]();
   let lineNo = 0;
 
@@ -191,6 +220,7 @@ async function readJsonLines(file: string, opts: JsonReadOptions): Promise<JsonT
   try {
     for (;;) {
       const r = await it.next();
+      if (decodeError) throw decodeError;
       if (r.done) break;
       lineNo++;
       let text = r.value;
@@ -220,6 +250,7 @@ async function readJsonLines(file: string, opts: JsonReadOptions): Promise<JsonT
       yield first;
       for (;;) {
         const r = await it.next();
+        if (decodeError) throw decodeError;
         if (r.done) break;
         lineNo++;
         if (r.value.trim() === '') continue;

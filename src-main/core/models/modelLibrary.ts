@@ -2,9 +2,10 @@
  * The user's own model sources, kept as plain files in <workspace>/models/<name>.ts so they
  * can be edited, diffed and versioned outside Lamina too.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError, LaminaError, notFound } from '../util/errors';
+import { writeFileAtomicSync } from '../util/atomicWrite';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,79}$/;
 
@@ -40,7 +41,7 @@ export class ModelLibrary {
   }
 
   save(name: string, source: string): void {
-    writeFileSync(this.fileOf(name), source, 'utf8');
+    writeFileAtomicSync(this.fileOf(name), source);
   }
 
   rename(from: string, to: string): void {

@@ -36,7 +36,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
       throw new LaminaError(
         'input',
-        `${file}: is not a readable Lamina database (${(err as Error).message}); it was left untouched. Move it aside to start this workspace afresh, or open another workspace.`,
+        `${file}: is not a readable Lamina database (${(err as Error).message}); it was left untouched. Run lamina doctor to see what is wrong; move it aside to start this workspace afresh, or open another workspace.`,
         { file },
       );
     }

@@ -168,6 +168,14 @@ export class MetricWriter {
     }
   }
 
+  /** Drops a run's buffered points (they cannot be written); returns how many. Written points stay. */
+  discard(runId: string): number {
+    const n = this.buffers.get(runId)?.length ?? 0;
+    this.buffers.delete(runId);
+    this.pending -= n;
+    return n;
+  }
+
   /** Flushes and stops the timer; further writes are refused. */
   close(): void {
     if (this.closed) return;

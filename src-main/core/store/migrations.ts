@@ -145,9 +145,19 @@ ALTER TABLE runs ADD COLUMN progress TEXT;             -- JSON RunProgress while
 ALTER TABLE runs ADD COLUMN cancel_requested_at TEXT;
 `;
 
+/**
+ * The owner's lease: its process start time (PID reuse guard, see runs/ownerLease.ts) and when it last
+ * renewed the lease (with each progress write). A run whose owner is gone is failed by whoever looks next.
+ */
+const ownerLease = `
+ALTER TABLE runs ADD COLUMN owner_started TEXT;        -- /proc/<pid>/stat starttime on Linux, else NULL
+ALTER TABLE runs ADD COLUMN lease_at TEXT;             -- ISO time the owner last renewed its lease
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'run progress and cross-process cancel', sql: runControl },
+  { version: 3, name: 'run owner lease (pid and start time)', sql: ownerLease },
 ];
 
 /** The schema version this code writes. */

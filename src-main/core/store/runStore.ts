@@ -10,6 +10,7 @@ import type { RunListItem, RunListQuery } from '../service';
 import { LaminaError, notFound, inputError } from '../util/errors';
 import type { Database } from './database';
 import { filterToSql } from './filterExpression';
+import { ownStartTime, ownerEndedReason } from '../runs/ownerLease';
 import { escapeLike, namespaceOf, numericValue, runColumn, runColumnNames } from './runColumns';
 
 export interface ExperimentRecord {
@@ -32,6 +33,8 @@ export interface RunProcessIds {
   ownerPid?: number | null;
   /** The training host process. */
   hostPid?: number | null;
+  /** The owner's process start time (runs/ownerLease.ts); defaults to this process's when ownerPid is this process. */
+  ownerStarted?: string | null;
 }
 
 export type RunPatch = Partial<Omit<RunRecord, 'id' | 'createdAt'>> & RunProcessIds;
@@ -51,7 +54,8 @@ export interface PluginRecord {
 export type PluginUpsert = Omit<PluginRecord, 'enabled' | 'error' | 'installedAt'> &
   Partial<Pick<PluginRecord, 'enabled' | 'error' | 'installedAt'>>;
 
-export const INTERRUPTED_ERROR = 'interrupted: the Lamina process that ran it exited';
+/** @deprecated runs of dead owners now say which process ended: see ownerEndedReason. */
+export const INTERRUPTED_ERROR = 'the process running it ended';
 
 interface RunRow {
   id: string;
@@ -80,6 +84,8 @@ interface RunRow {
   notes: string;
   owner_pid: number | null;
   host_pid: number | null;
+  owner_started: string | null;
+  lease_at: string | null;
 }
 
 /** RunRecord/RunPatch field → column; `experiment` is handled apart (it is a foreign key). */
@@ -107,6 +113,7 @@ const patchColumns: Record<string, { column: string; encode?: (v: unknown) => un
   notes: { column: 'notes' },
   ownerPid: { column: 'owner_pid' },
   hostPid: { column: 'host_pid' },
+  ownerStarted: { column: 'owner_started' },
 };
 
 const RUN_SELECT = `SELECT r.*, e.name AS experiment FROM runs r JOIN experiments e ON e.id = r.experiment_id`;
@@ -191,8 +198,8 @@ export class RunStore {
         this.stmt(
           `INSERT INTO runs (id, experiment_id, name, status, seed, backend, backend_reason, model_name, source, source_hash,
              topology, dataset_id, dataset_hash, config, created_at, started_at, ended_at, duration_ms, error, error_stack,
-             parent_run_id, replay_of, resumed_from, notes, owner_pid, host_pid)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             parent_run_id, replay_of, resumed_from, notes, owner_pid, host_pid, owner_started, lease_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           input.id,
           exp.id,
@@ -220,6 +227,8 @@ export class RunStore {
           input.notes ?? '',
           input.ownerPid ?? null,
           input.hostPid ?? null,
+          input.ownerStarted !== undefined ? input.ownerStarted : input.ownerPid === process.pid ? ownStartTime() : null,
+          input.ownerPid != null ? createdAt : null,
         );
       } catch (err) {
         if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
@@ -296,7 +305,8 @@ export class RunStore {
 
   /** The owner's latest progress for a running run (about once a second; see RunManager). */
   setRunProgress(id: string, progress: RunProgress | null): void {
-    this.stmt(`UPDATE runs SET progress = ? WHERE id = ?`).run(progress ? JSON.stringify(progress) : null, id);
+    // Progress renews the owner's lease.
+    this.stmt(`UPDATE runs SET progress = ?, lease_at = ? WHERE id = ?`).run(progress ? JSON.stringify(progress) : null, new Date().toISOString(), id);
   }
 
   /** Asks the run's owner (maybe another process) to cancel it; false when it is not running. */
@@ -348,23 +358,28 @@ export class RunStore {
   }
 
   /**
-   * Runs still 'running' or 'queued' whose owner process is gone (or was never recorded)
-   * become 'failed'. Called when a Lamina process starts. Returns the ids it marked.
+   * Runs still 'running' or 'queued' whose owner process is gone (or was never recorded) become
+   * 'failed', saying which process ended. `isAlive` gets the owner's pid and recorded start time, so a
+   * reused pid does not keep a dead owner's run alive. Called when a Lamina process opens the
+   * workspace and when it lists runs. Returns the ids it marked.
    */
-  markInterruptedRuns(isAlive: (pid: number) => boolean): string[] {
+  markInterruptedRuns(isAlive: (pid: number, startedAt: string | null) => boolean): string[] {
     const marked: string[] = [];
+    const rows = this.stmt(`SELECT id, owner_pid AS ownerPid, owner_started AS ownerStarted FROM runs WHERE status IN ('running', 'queued')`).all() as {
+      id: string;
+      ownerPid: number | null;
+      ownerStarted: string | null;
+    }[];
+    const dead = rows.filter((row) => row.ownerPid == null || !isAlive(row.ownerPid, row.ownerStarted));
+    if (dead.length === 0) return marked; // the common case writes nothing
     const now = new Date().toISOString();
     this.db.transaction(() => {
-      const rows = this.stmt(`SELECT id, owner_pid AS ownerPid FROM runs WHERE status IN ('running', 'queued')`).all() as {
-        id: string;
-        ownerPid: number | null;
-      }[];
-      for (const row of rows) {
-        if (row.ownerPid != null && isAlive(row.ownerPid)) continue;
-        this.stmt(
-          `UPDATE runs SET status = 'failed', error = ?, ended_at = COALESCE(ended_at, ?) WHERE id = ? AND status IN ('running', 'queued')`,
-        ).run(INTERRUPTED_ERROR, now, row.id);
-        marked.push(row.id);
+      for (const row of dead) {
+        const changed = this.stmt(
+          `UPDATE runs SET status = 'failed', error = ?, progress = NULL, ended_at = COALESCE(ended_at, ?)
+            WHERE id = ? AND status IN ('running', 'queued') AND owner_pid IS ? AND owner_started IS ?`,
+        ).run(ownerEndedReason(row.ownerPid), now, row.id, row.ownerPid, row.ownerStarted).changes;
+        if (changed) marked.push(row.id);
       }
     }).immediate();
     return marked;

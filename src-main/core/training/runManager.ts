@@ -19,6 +19,7 @@ import { sha256 } from '../util/hash';
 import { LaminaError, notFound } from '../util/errors';
 import { configAsParams, resolveTrainConfig } from './trainConfig';
 import { readableRunName } from '../runs/runNames';
+import { storageErrorCode, storageErrorMessage } from '../util/storageErrors';
 
 export interface ResolvedModel {
   name: string;
@@ -48,6 +49,8 @@ interface ActiveRun {
   startedAt: number;
   /** Set by a cancel: kills the host if it has not stopped within the grace period. */
   cancelDeadline?: ReturnType<typeof killAfter>;
+  /** Set when its metrics could not be written (disk full, read-only, I/O error): the host was stopped. */
+  storageError?: unknown;
 }
 
 /**
@@ -175,6 +178,20 @@ export class RunManager {
     active.cancelDeadline ??= killAfter(active.job, this.deps.cancelGraceMs ?? CANCEL_GRACE_MS);
   }
 
+  /**
+   * The metric writer could not write (disk full, SQLITE_FULL, SQLITE_IOERR, a read-only database):
+   * every run training here is stopped now rather than training on with metrics nobody can keep, and
+   * ends `failed` with the reason. Other errors (points of a deleted run) are not storage failures.
+   */
+  storageFailed(err: unknown): void {
+    if (!storageErrorCode(err)) return;
+    for (const a of this.active.values()) {
+      if (a.storageError) continue;
+      a.storageError = err;
+      a.job.kill();
+    }
+  }
+
   /** For tests and `kill`: the host's process id of a running run. */
   hostPid(runId: string): number | undefined {
     return this.active.get(runId)?.job.pid;
@@ -269,7 +286,44 @@ export class RunManager {
     }
   }
 
+  /**
+   * Records the run's ending. When storage fails — the flush that follows the last metrics, or one
+   * during training — the run still ends: `failed` with the storage reason; the points that cannot be
+   * written are dropped and everything already committed stays.
+   */
   private finish(runId: string, startedAt: number, outcome: Awaited<HostJob['outcome']>): RunRecord {
+    const storageError = this.active.get(runId)?.storageError;
+    try {
+      if (storageError) throw storageError;
+      return this.recordEnding(runId, startedAt, outcome);
+    } catch (err) {
+      const reason = storageErrorMessage(err);
+      if (!reason) throw err;
+      return this.recordStorageFailure(runId, startedAt, reason);
+    }
+  }
+
+  private recordStorageFailure(runId: string, startedAt: number, reason: string): RunRecord {
+    const { store, metrics } = this.deps;
+    metrics.discard(runId);
+    const endedAt = new Date();
+    const error = `training stopped: its metrics could not be saved: ${reason}`;
+    try {
+      store.updateRun(runId, { status: 'failed', error, endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - startedAt });
+      store.setRunProgress(runId, null);
+    } catch {
+      // Not even the status could be written. The run's owner lease lets the next Lamina process that
+      // opens the workspace fail it once this one has exited.
+    }
+    this.deps.emit({ type: 'run.finished', runId, status: 'failed', error });
+    try {
+      return this.deps.store.requireRun(runId);
+    } catch {
+      throw new LaminaError('failed', error);
+    }
+  }
+
+  private recordEnding(runId: string, startedAt: number, outcome: Awaited<HostJob['outcome']>): RunRecord {
     const { store, metrics } = this.deps;
     const deadline = this.active.get(runId)?.cancelDeadline;
     const endedAt = new Date();
@@ -322,7 +376,9 @@ export class RunManager {
   private findCheckpoint(runRef: string): { runId: string; dir: string } {
     const run = this.deps.store.requireRun(runRef);
     const base = join(runArtifactsDir(this.deps.paths, run.id), 'checkpoints');
-    const dirs = existsSync(base) ? readdirSync(base).filter((d) => d.startsWith('epoch-')).sort() : [];
+    // A checkpoint is complete once its state.json exists (written last, atomically): a host killed
+    // while writing one leaves a folder without it, and the previous checkpoint is used.
+    const dirs = existsSync(base) ? readdirSync(base).filter((d) => d.startsWith('epoch-') && existsSync(join(base, d, 'state.json'))).sort() : [];
     if (!dirs.length) throw notFound(`run ${run.id} has no checkpoint to resume from (train it with checkpointEvery > 0)`);
     return { runId: run.id, dir: join(base, dirs[dirs.length - 1]) };
   }

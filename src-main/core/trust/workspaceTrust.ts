@@ -5,9 +5,10 @@
  * an HMAC of the workspace's real path under this machine's key (machineKey.ts): a copied or
  * downloaded workspace brings a mark that does not verify here, and moving a workspace asks again.
  */
-import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { machineMac } from './machineKey';
+import { writeFileAtomicSync } from '../util/atomicWrite';
 
 export const TRUST_FILE = '.lamina-trust';
 
@@ -46,7 +47,7 @@ export function writeTrustMark(root: string): void {
     mac: expectedMac(root),
     trustedAt: new Date().toISOString(),
   };
-  writeFileSync(join(root, TRUST_FILE), JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
+  writeFileAtomicSync(join(root, TRUST_FILE), JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
 }
 
 export function removeTrustMark(root: string): void {

@@ -79,7 +79,8 @@ function httpTransport(token: string | null): Transport {
 
   const connect = () => {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    socket = new WebSocket(`${proto}//${location.host}/events?token=${encodeURIComponent(token ?? '')}`);
+    // The token rides in Sec-WebSocket-Protocol (the server answers 'lamina.v1'), never in the URL.
+    socket = new WebSocket(`${proto}//${location.host}/events`, ['lamina.v1', `lamina.token.${token ?? ''}`]);
     socket.onopen = () => (retry = 500);
     socket.onmessage = (m) => {
       let event: ApiEvent;

@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { Lamina } from '../../../src-main/core/lamina';
 import { startServer, type RunningServer } from '../../../src-main/server';
 import type { ApiEvent } from '../../../src-main/core/api/contract';
+import { wsProtocols } from '../../../src-main/server/auth';
 
 const iris = resolve(__dirname, '../../../resources/samples/iris.csv');
 let dir: string;
@@ -73,6 +74,23 @@ describe('startServer', () => {
     expect(code).toBe(401);
   });
 
+  it('takes the WebSocket token only from Sec-WebSocket-Protocol, never from the query string', async () => {
+    const outcome = (url: string, protocols: string[]) =>
+      new Promise<string>((res) => {
+        const ws = new WebSocket(url, protocols);
+        ws.on('unexpected-response', (_req, r) => res(`http ${r.statusCode}`));
+        ws.on('open', () => {
+          res(`open ${ws.protocol}`);
+          ws.close();
+        });
+        ws.on('error', () => undefined);
+      });
+    const events = `${base.replace('http', 'ws')}/events`;
+    expect(await outcome(`${events}?token=${server.token}`, [])).toBe('http 401');
+    expect(await outcome(events, wsProtocols('wrong-token'))).toBe('http 401');
+    expect(await outcome(events, wsProtocols(server.token))).toBe('open lamina.v1');
+  });
+
   it('turns malformed payloads into typed 400s and keeps serving', async () => {
     const notJson = await post('datasets.preview', '{"dataset": ');
     expect(notJson.status).toBe(400);
@@ -129,11 +147,12 @@ describe('startServer', () => {
 
   it('pushes progress, metrics and run.finished over the WebSocket during a real training run', async () => {
     const events: ApiEvent[] = [];
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/events?token=${server.token}`);
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/events`, wsProtocols(server.token));
     await new Promise<void>((res, rej) => {
       ws.on('open', () => res());
       ws.on('error', rej);
     });
+    expect(ws.protocol).toBe('lamina.v1'); // the answer never echoes the token
     ws.on('message', (m) => events.push(JSON.parse(String(m)) as ApiEvent));
 
     const start = await post('runs.start', { dataset: 'iris upload', model: 'template:mlp', config: { epochs: 3, batchSize: 16, seed: 3 } });

@@ -87,7 +87,7 @@ describe('openDatabase', () => {
     const err = openError(file);
     expect(err.kind).toBe('input');
     expect(err.message).toBe(
-      `${file}: is not a readable Lamina database (file is not a database); it was left untouched. Move it aside to start this workspace afresh, or open another workspace.`,
+      `${file}: is not a readable Lamina database (file is not a database); it was left untouched. Run lamina doctor to see what is wrong; move it aside to start this workspace afresh, or open another workspace.`,
     );
     expect(err.location.file).toBe(file);
     expect(readFileSync(file).equals(bytes)).toBe(true);

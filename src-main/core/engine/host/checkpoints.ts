@@ -3,12 +3,13 @@
  * continue bit-for-bit: the model (TF.js format), the optimizer's slots, the random generator's
  * state and the early-stopping state, taken at the end of epoch NNNN.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type { RngState } from './determinism';
 import { restoreModelWeights, restoreOptimizerState, saveModel, saveOptimizerState } from './modelIo';
 import { HostError, errorMessage } from './hostError';
+import { writeFileAtomicSync } from '../../util/atomicWrite';
 
 export const STATE_JSON = 'state.json';
 /** Restore-best's copy of the best epoch's weights: every weight's float32 values, in model.getWeights() order. */
@@ -33,9 +34,9 @@ export async function writeCheckpoint(model: TF.LayersModel, dir: string, state:
   if (model.optimizer) await saveOptimizerState(model.optimizer, dir);
   if (bestWeights) {
     const parts = bestWeights.map((w) => Buffer.from((w.dataSync() as Float32Array).slice().buffer));
-    writeFileSync(join(dir, BEST_WEIGHTS_BIN), Buffer.concat(parts));
+    writeFileAtomicSync(join(dir, BEST_WEIGHTS_BIN), Buffer.concat(parts));
   }
-  writeFileSync(join(dir, STATE_JSON), JSON.stringify(state, null, 2));
+  writeFileAtomicSync(join(dir, STATE_JSON), JSON.stringify(state, null, 2));
 }
 
 /** Load a checkpoint into a freshly built model (same source); returns its state. */

@@ -3,10 +3,11 @@
  * files, without tfjs-node's file:// handler (which needs libtensorflow). Checkpoints add the
  * optimizer's slots (optimizer.json + optimizer.bin) so training continues exactly.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { installAdadelta } from '../../models/adadelta';
+import { writeFileAtomicSync } from '../../util/atomicWrite';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -23,7 +24,7 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<str
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      writeFileSync(join(dir, WEIGHTS_BIN), new Uint8Array(weights));
+      writeFileAtomicSync(join(dir, WEIGHTS_BIN), new Uint8Array(weights));
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology as object,
         format: artifacts.format ?? 'layers-model',
@@ -33,7 +34,7 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<str
         ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
         ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
-      writeFileSync(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      writeFileAtomicSync(join(dir, MODEL_JSON), JSON.stringify(modelJson));
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
     }),
   );
@@ -105,8 +106,8 @@ export async function saveOptimizerState(optimizer: tf.Optimizer, dir: string): 
   mkdirSync(dir, { recursive: true });
   const { data, specs } = await tf.io.encodeWeights(await optimizer.getWeights());
   const hidden = Object.fromEntries(hiddenVariables(optimizer).map(([k, v]) => [k, { shape: v.shape, values: Array.from(v.dataSync()) }]));
-  writeFileSync(join(dir, OPTIMIZER_BIN), new Uint8Array(data));
-  writeFileSync(join(dir, OPTIMIZER_JSON), JSON.stringify({ className: optimizer.getClassName(), specs, hidden }));
+  writeFileAtomicSync(join(dir, OPTIMIZER_BIN), new Uint8Array(data));
+  writeFileAtomicSync(join(dir, OPTIMIZER_JSON), JSON.stringify({ className: optimizer.getClassName(), specs, hidden }));
   return [OPTIMIZER_JSON, OPTIMIZER_BIN];
 }
 

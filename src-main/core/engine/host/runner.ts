@@ -3,7 +3,7 @@
  * Electron utilityProcess, or a direct call from a test): start → backend, seed, data, model,
  * train, evaluate, save, done; inspect → build and describe the model.
  */
-import { writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetMeta } from '../../domain';
@@ -18,6 +18,7 @@ import { saveModel } from './modelIo';
 import { evaluateTestSplit } from './testEvaluation';
 import { disposeSplits, train } from './trainer';
 import { computePluginMetrics, loadRunPlugins, metricInput, runPluginTrainer } from '../../plugins/host/pluginRuntime';
+import { writeFileAtomicSync } from '../../util/atomicWrite';
 
 /** The model summary stored with every run (relative to its artifact folder). */
 export const MODEL_SUMMARY_JSON = 'model-summary.json';
@@ -111,7 +112,7 @@ export async function runTraining(msg: StartTrainingMessage, deps: RunDeps): Pro
         resolvedParams: resolvedParams(built),
       });
       // Kept with the run (layers, output shapes, params), for `lamina show` and later readers.
-      writeFileSync(join(msg.artifactsDir, MODEL_SUMMARY_JSON), JSON.stringify(summary, null, 2));
+      writeFileAtomicSync(join(msg.artifactsDir, MODEL_SUMMARY_JSON), JSON.stringify(summary, null, 2));
       deps.emit({ type: 'artifact', path: MODEL_SUMMARY_JSON, kind: 'summary' });
       const result = await train({
         tf,
@@ -138,7 +139,7 @@ export async function runTraining(msg: StartTrainingMessage, deps: RunDeps): Pro
         }
         await saveModel(built.model, join(msg.artifactsDir, 'model'));
         deps.emit({ type: 'artifact', path: 'model', kind: 'model' });
-        writeFileSync(
+        writeFileAtomicSync(
           join(msg.artifactsDir, 'evaluation.json'),
           JSON.stringify({ testMetrics: evaluation.testMetrics, report: evaluation.report }, null, 2),
         );

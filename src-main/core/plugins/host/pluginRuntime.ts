@@ -4,7 +4,7 @@
  * in place of tfjs fit. Every plugin failure is reported as a `plugin.error` message (so the
  * core disables the plugin) and, where it decides the job, as a HostError naming the plugin.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetMeta, MetricPoint, Task } from '../../domain';
@@ -25,6 +25,7 @@ import { PluginCodeError, guarded, loadPlugin, type LoadedPlugin } from './plugi
 import { checkImages, isImportedImages } from './importedImages';
 import type { ImportedImages } from '../../../../plugins/sdk/src/images';
 import { isImportInputError } from '../../../../plugins/sdk/src/errors';
+import { writeFileAtomicSync } from '../../util/atomicWrite';
 
 type Emit = (m: HostToCoreMessage) => void;
 
@@ -299,7 +300,7 @@ async function trainWith(p: LoadedPlugin, input: PluginTrainInput): Promise<Done
           const full = resolve(artifactsDir, rel);
           if (relative(artifactsDir, full).startsWith('..')) throw new Error(`artifact path "${rel}" is outside the run's folder`);
           mkdirSync(dirname(full), { recursive: true });
-          writeFileSync(full, bytes);
+          writeFileAtomicSync(full, bytes);
           emit({ type: 'artifact', path: relative(artifactsDir, full).split('\\').join('/'), kind });
         },
       },
@@ -344,7 +345,7 @@ async function trainWith(p: LoadedPlugin, input: PluginTrainInput): Promise<Done
     Object.assign(testMetrics, await computePluginMetrics(msg, input.plugins, input2, emit));
   }
   for (const [k, v] of Object.entries(result.metrics ?? {})) if (typeof v === 'number') testMetrics[k] = v;
-  writeFileSync(join(artifactsDir, 'evaluation.json'), JSON.stringify({ testMetrics, report }, null, 2));
+  writeFileAtomicSync(join(artifactsDir, 'evaluation.json'), JSON.stringify({ testMetrics, report }, null, 2));
   emit({ type: 'artifact', path: 'evaluation.json', kind: 'evaluation' });
   return { type: 'done', status: 'completed', testMetrics, report, stoppedEarly: false, epochsRun };
 }

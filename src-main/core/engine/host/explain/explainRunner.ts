@@ -4,7 +4,7 @@
  * (overlay.ts) and write them under the explanation's folder. Seeded by the run's seed;
  * cancellable between samples (or permutation repeats), with progress after each.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetMeta } from '../../../domain';
@@ -22,6 +22,7 @@ import { loadRunDataset, type LoadData } from '../runner';
 import { blurred, gradCam, integratedGradients, lastConvLayer, occlusion, saliency, smoothGrad } from './attribution';
 import { permutationImportance } from './permutation';
 import type * as Overlay from './overlay';
+import { writeFileAtomicSync } from '../../../util/atomicWrite';
 
 export interface ExplainDeps {
   emit: (msg: HostToCoreMessage) => void;
@@ -198,7 +199,7 @@ export async function runExplain(msg: ExplainJobMessage, deps: ExplainDeps): Pro
       const features = permutationImportance(x, rows.length, score, { features: msg.dataset.features, repeats, rng, cancelled: deps.cancelled, progress });
       if (!features) return { type: 'explained', status: 'cancelled', result: null };
       const result: ExplainResult = { ...base, options: { ...base.options, repeats }, samples: [], features, metric: regression ? 'r2' : 'accuracy', classMeans: [], durationMs: Date.now() - t0 };
-      writeFileSync(join(msg.outDir, 'result.json'), JSON.stringify(result, null, 2));
+      writeFileAtomicSync(join(msg.outDir, 'result.json'), JSON.stringify(result, null, 2));
       return { type: 'explained', status: 'completed', result };
     }
 
@@ -264,7 +265,7 @@ export async function runExplain(msg: ExplainJobMessage, deps: ExplainDeps): Pro
       const raw = `sample-${row}.json`;
       if (isImage) await writeHeatmapPng(join(msg.outDir, overlay), values, map, image);
       else await writeFeatureBarsPng(join(msg.outDir, overlay), attribution);
-      writeFileSync(
+      writeFileAtomicSync(
         join(msg.outDir, raw),
         JSON.stringify({ sample: row, method, class: cls, shape: isImage ? image : [dataWidth], values: Array.from(attribution), ...(isImage ? { map: Array.from(map) } : { features: msg.dataset.features }) }),
       );
@@ -295,7 +296,7 @@ export async function runExplain(msg: ExplainJobMessage, deps: ExplainDeps): Pro
         .sort((a, b) => b.importance - a.importance);
     }
     const result: ExplainResult = { ...base, options: { ...resolved, target: 'predicted' }, samples, ...(features ? { features } : {}), classMeans, durationMs: Date.now() - t0 };
-    writeFileSync(join(msg.outDir, 'result.json'), JSON.stringify(result, null, 2));
+    writeFileAtomicSync(join(msg.outDir, 'result.json'), JSON.stringify(result, null, 2));
     return { type: 'explained', status: 'completed', result };
   } finally {
     model?.dispose();
@@ -319,7 +320,7 @@ async function writeClassMeans(
     const mean = new Float32Array(group[0].map.length);
     for (const g of group) g.map.forEach((v, j) => (mean[j] += v / group.length));
     const raw = `class-${k}.json`;
-    writeFileSync(join(msg.outDir, raw), JSON.stringify({ label: msg.dataset.classes[k], count: group.length, values: Array.from(mean) }));
+    writeFileAtomicSync(join(msg.outDir, raw), JSON.stringify({ label: msg.dataset.classes[k], count: group.length, values: Array.from(mean) }));
     let overlay: string | null = null;
     if (image) {
       overlay = `class-${k}.png`;
