@@ -22,6 +22,7 @@ import { didYouMean } from './suggest';
 import { endQuietlyWhenReaderLeaves } from './closedPipe';
 import { trustCommand } from './commands/trust';
 import { trainersCommand } from './commands/trainers';
+import { workerCommand } from './commands/worker';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -40,6 +41,7 @@ export const COMMANDS: Command[] = [
   explainCommand,
   trustCommand,
   trainersCommand,
+  workerCommand,
 ];
 
 function helpText(): string {

@@ -40,6 +40,7 @@ import { LaminaError, inputError, notFound } from './util/errors';
 import { PluginRegistry, type PluginInfo } from './plugins/registry';
 import { pluginRoots } from './plugins/locations';
 import { PluginAwareEngine, NO_MODEL_MARK } from './plugins/pluginEngine';
+import type { RemoteTraining } from './distributed/coordinator';
 import { PluginHostClient } from './plugins/pluginHostClient';
 import { readPluginManifest, type PluginManifest } from './plugins/manifest';
 import { viewDocument } from './plugins/views';
@@ -343,6 +344,14 @@ export class Lamina {
     }
     if (req.model) return req;
     return { ...req, model: `${NO_MODEL_MARK}${trainer}\n`, modelName: req.modelName ?? `trainer:${trainer}` };
+  }
+
+  /**
+   * From now on this workspace's runs train on queue workers (`--queue`); null = here again.
+   * This process stays the only writer of the store: workers only send messages and upload files.
+   */
+  useRemoteTraining(remote: RemoteTraining | null): void {
+    (this.engine as PluginAwareEngine).remote = remote;
   }
 
   waitForRun(runId: string): Promise<RunRecord> {

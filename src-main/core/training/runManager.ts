@@ -19,6 +19,7 @@ import { sha256 } from '../util/hash';
 import { LaminaError, notFound } from '../util/errors';
 import { configAsParams, resolveTrainConfig } from './trainConfig';
 import { readableRunName } from '../runs/runNames';
+import { listFiles } from '../util/listFiles';
 
 export interface ResolvedModel {
   name: string;
@@ -330,16 +331,6 @@ export class RunManager {
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
-  }
-  return out.sort();
 }
 
 export type { DatasetMeta };
