@@ -17,7 +17,7 @@ import type { HostToCoreMessage, StartTrainingMessage } from '../engine/protocol
 import { HOST_PLUGIN_API_VERSION } from '../plugins/manifest';
 import { LaminaError } from '../util/errors';
 import { JOB_FORMAT, RUN_QUEUE, type RunJobData, type RunJobProgress, type RunJobResult } from './jobs';
-import { parseQueueUrl, type QueueConnection } from './redisUrl';
+import { parseQueueUrl, probeQueue, type QueueConnection } from './redisUrl';
 import { fromWire } from './wire';
 import { TransferServer, type TransferServerOptions } from './transferServer';
 
@@ -80,19 +80,11 @@ export class QueueCoordinator implements RemoteTraining {
       port: opts.transfer?.port,
     });
     await transfer.start();
-    // A first connection that cannot succeed should fail fast with a clear line, not retry for ever.
-    const probeOptions = { ...connection.options, retryStrategy: () => null, lazyConnect: true };
-    const { Redis } = await import('ioredis');
-    const probe = new Redis(probeOptions);
-    probe.on('error', () => {});
     try {
-      await probe.connect();
-      await probe.ping();
+      await probeQueue(connection);
     } catch (e) {
       await transfer.close();
-      throw new LaminaError('failed', `cannot reach the queue at ${connection.display}: ${(e as Error).message}`);
-    } finally {
-      probe.disconnect();
+      throw e;
     }
     const queue = new Queue(name, { connection: connection.options });
     const events = new QueueEvents(name, { connection: connection.options });

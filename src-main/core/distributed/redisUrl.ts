@@ -47,3 +47,21 @@ export function parseQueueUrl(url: string, env: NodeJS.ProcessEnv = process.env)
 function redact(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
+
+/**
+ * Connects once without retrying, so a wrong address or password is one clear line at start-up
+ * instead of an endless reconnect loop (later outages are retried for ever by the real connections).
+ */
+export async function probeQueue(connection: QueueConnection): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const probe = new Redis({ ...connection.options, retryStrategy: () => null, lazyConnect: true, maxRetriesPerRequest: 0 });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (e) {
+    throw new LaminaError('failed', `cannot use the queue at ${connection.display}: ${(e as Error).message.split('\n')[0]}`);
+  } finally {
+    probe.disconnect();
+  }
+}

@@ -24,7 +24,7 @@ import type { HostToCoreMessage, StartTrainingMessage } from '../engine/protocol
 import { CANCEL_GRACE_MS } from '../training/runManager';
 import { refusalReason, type WorkerCapabilities } from './capabilities';
 import { RUN_QUEUE, type RunJobData, type RunJobProgress, type RunJobResult } from './jobs';
-import { parseQueueUrl, type QueueConnection } from './redisUrl';
+import { parseQueueUrl, probeQueue, type QueueConnection } from './redisUrl';
 import { artifactUrl } from './transferServer';
 import { toWire } from './wire';
 import { listFiles } from '../util/listFiles';
@@ -82,6 +82,7 @@ export class LaminaWorker {
     const name = this.opts.queueName ?? RUN_QUEUE;
     const lockDuration = this.opts.lockMs ?? DEFAULT_LOCK_MS;
     mkdirSync(join(this.cacheDir, 'datasets'), { recursive: true });
+    await probeQueue(this.connection);
     this.queue = new Queue(name, { connection: this.connection.options });
     this.worker = new Worker(name, (job, token) => this.process(job as Job<RunJobData>, token), {
       connection: this.connection.options,
