@@ -66,6 +66,7 @@ export async function startRedis(): Promise<TestRedis> {
     },
     restart: async () => {
       await halt();
+      await new Promise((res) => setTimeout(res, 1500));
       await launch();
     },
   };

@@ -21,7 +21,7 @@ export interface TestWorker {
 export function startWorker(name: string, url: string, cacheDir: string, extra: string[] = []): TestWorker {
   const proc = spawn(process.execPath, [builtCli, 'worker', '--queue', url, '--name', name, '--cache', cacheDir, ...extra], {
     cwd: repoRoot,
-    env: { ...process.env, LAMINA_QUEUE_LOCK_MS: '3000' },
+    env: { ...process.env, LAMINA_QUEUE_LOCK_MS: '3000', LAMINA_QUEUE_REFUSAL_GRACE_MS: '15000' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -39,6 +39,8 @@ export interface RunJobData {
   transfer: { url: string; token: string };
   /** Workers that refused the job, with their reasons (a refused job waits a moment and goes elsewhere). */
   refusals?: Record<string, string>;
+  /** When the first worker refused it (ms since epoch). */
+  refusedSince?: number;
   /** Set by the coordinator to stop the run (cancel); the worker checks it while training. */
   cancel?: boolean;
 }

@@ -55,12 +55,15 @@ function redact(url: string): string {
 export async function probeQueue(connection: QueueConnection): Promise<void> {
   const { Redis } = await import('ioredis');
   const probe = new Redis({ ...connection.options, retryStrategy: () => null, lazyConnect: true, maxRetriesPerRequest: 0 });
-  probe.on('error', () => {});
+  // The first error says why (WRONGPASS, ECONNREFUSED); the rejection only says the connection closed.
+  let first: Error | null = null;
+  probe.on('error', (e: Error) => (first ??= e));
   try {
     await probe.connect();
     await probe.ping();
   } catch (e) {
-    throw new LaminaError('failed', `cannot use the queue at ${connection.display}: ${(e as Error).message.split('\n')[0]}`);
+    const why = (first ?? (e as Error)).message.split('\n')[0];
+    throw new LaminaError('failed', `cannot use the queue at ${connection.display}: ${why}`);
   } finally {
     probe.disconnect();
   }

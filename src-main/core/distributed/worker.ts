@@ -52,6 +52,12 @@ export function defaultWorkerCache(env: NodeJS.ProcessEnv = process.env): string
 
 export const DEFAULT_LOCK_MS = 30_000;
 
+/** How long a job that every connected worker refused waits for one that can run it before it fails. */
+export function refusalGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.LAMINA_QUEUE_REFUSAL_GRACE_MS);
+  return Number.isFinite(v) && v >= 0 ? v : 60_000;
+}
+
 export class LaminaWorker {
   private readonly downloads = new Map<string, Promise<string>>();
   private readonly engine: EngineClient;
@@ -95,12 +101,17 @@ export class LaminaWorker {
     });
     let down = false;
     this.worker.on('error', (e) => {
-      if (!down) this.log(`worker ${this.id}: queue connection problem (${e.message}); retrying`);
+      if (down) return;
       down = true;
-    });
-    this.worker.on('ready', () => {
-      if (down) this.log(`worker ${this.id}: reconnected to ${this.connection.display}`);
-      down = false;
+      this.log(`worker ${this.id}: queue connection problem (${e.message}); retrying`);
+      // Commands wait for the reconnection (maxRetriesPerRequest: null): this one answers once it is back.
+      void this.queue.getJobCounts('wait').then(
+        () => {
+          down = false;
+          this.log(`worker ${this.id}: reconnected to ${this.connection.display}`);
+        },
+        () => (down = false),
+      );
     });
     this.queue.on('error', () => {});
     await Promise.all([this.worker.waitUntilReady(), this.queue.waitUntilReady()]);
@@ -178,12 +189,14 @@ export class LaminaWorker {
   /** Records why, then hands the job back for another worker — or fails it once every worker has refused. */
   private async refuse(job: Job<RunJobData>, token: string | undefined, why: string): Promise<never> {
     const refusals = { ...job.data.refusals, [this.id]: why };
+    const since = job.data.refusedSince ?? Date.now();
     if (job.data.refusals?.[this.id] !== why) {
       this.log(`worker ${this.id}: refused run ${job.data.runId}: ${why}`);
-      await job.updateData({ ...job.data, refusals });
+      await job.updateData({ ...job.data, refusals, refusedSince: since });
     }
+    // Every connected worker said no, and none that could has joined within the grace period: fail, with every reason.
     const workers = await this.queue.getWorkersCount().catch(() => Infinity);
-    if (Object.keys(refusals).length >= workers) {
+    if (Object.keys(refusals).length >= workers && Date.now() - since >= refusalGraceMs()) {
       throw new UnrecoverableError(`no connected worker can run it: ${describeRefusals(refusals)}`);
     }
     await job.moveToDelayed(Date.now() + 1000, token);

@@ -107,4 +107,68 @@ describe.skipIf(!ready)('runs on queue workers', () => {
     // Worker B was the only one left, so it picked up what A was doing.
     await b.stop();
   });
+
+  it('a worker without the backend a run needs refuses it with its reason; the run goes to a worker that has it', async () => {
+    const wasm = worker('wasm-only', ['--backend', 'wasm']);
+    await wasm.waitFor(/waiting for runs/);
+    const run = await core.startRun({ dataset: 'iris', model: 'template:mlp', config: { epochs: 2, seed: 7, backend: 'cpu' } });
+    await wasm.waitFor(new RegExp(`refused run ${run.id}: needs backend cpu; this worker offers wasm`));
+    const cpu = worker('cpu-only', ['--backend', 'cpu']);
+    const final = await core.waitForRun(run.id);
+    expect(final.status).toBe('completed');
+    expect(final.backend).toBe('cpu');
+    const tags = core.store.getTags(run.id);
+    expect(tags['queue.worker']).toBe('cpu-only');
+    expect(tags['queue.refused']).toBe('wasm-only: needs backend cpu; this worker offers wasm');
+    expect(cpu.log()).toMatch(new RegExp(`run ${run.id} completed`));
+
+    // A run that no connected worker can take fails with every worker's reason instead of waiting for ever.
+    const nobody = await core.startRun({ dataset: 'iris', model: 'template:mlp', config: { epochs: 1, seed: 7, backend: 'tensorflow' } });
+    const failed = await core.waitForRun(nobody.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/no connected worker can run it: .*wasm-only: needs backend tensorflow; this worker offers wasm/);
+    expect(failed.error).toMatch(/cpu-only: needs backend tensorflow; this worker offers cpu/);
+  });
+
+  it('workers reconnect after Redis restarts, and the queue is still there', async () => {
+    for (const other of workers.splice(0)) await other.stop();
+    const w = worker('survivor');
+    await w.waitFor(/waiting for runs/);
+    await redis.restart();
+    await w.waitFor(/queue connection problem/);
+    await w.waitFor(/reconnected to redis:/);
+    const run = await core.startRun({ dataset: 'iris', model: 'template:mlp', config: { epochs: 2, seed: 3 } });
+    const final = await core.waitForRun(run.id);
+    expect(final.status).toBe('completed');
+    expect(core.store.getTags(run.id)['queue.worker']).toBe('survivor');
+  });
+
+  it('lamina train --queue trains on a worker and prints the same result as a local run', async () => {
+    const ws = join(dir, 'cli-ws');
+    expect((await lamina(['import', 'sample:iris'], ws)).code).toBe(0);
+    const args = ['train', '--dataset', 'iris', '--model', 'template:mlp', '--epochs', '3', '--seed', '5', '--backend', 'cpu', '--json'];
+    const remote = await lamina([...args, '--queue', redis.url], ws);
+    expect(remote.code, remote.stderr).toBe(0);
+    expect(remote.stderr).toMatch(/training on workers of redis:\/\/127\.0\.0\.1:\d+/);
+    expect(remote.stderr).not.toContain(redis.password);
+    const local = await lamina(args, ws);
+    expect(remote.json.status).toBe('completed');
+    // Same seed, same deterministic backend: the worker's run equals a local one.
+    expect(remote.json.metrics.test_accuracy).toBe(local.json.metrics.test_accuracy);
+    expect(remote.json.metrics.loss).toBe(local.json.metrics.loss);
+  });
+
+  it('a wrong password or an unreachable queue is one line, exit 1', async () => {
+    const bad = redis.url.replace(redis.password, 'wrong');
+    const w = await lamina(['worker', '--queue', bad], dir);
+    expect(w.code).toBe(1);
+    expect(w.stderr.trim()).toMatch(/^lamina: cannot use the queue at redis:\/\/127\.0\.0\.1:\d+: WRONGPASS/);
+    expect(w.stderr).not.toContain('wrong@');
+    const t = await lamina(['train', '--dataset', 'iris', '--model', 'template:mlp', '--queue', bad], join(dir, 'cli-ws'));
+    expect(t.code).toBe(1);
+    expect(t.stderr.trim().split('\n')).toHaveLength(1);
+    const u = await lamina(['worker', '--queue', 'http://127.0.0.1:1'], dir);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/--queue expects redis:\/\/\[:PASSWORD@\]HOST:PORT/);
+  });
 });
