@@ -11,6 +11,7 @@ import { benchMetricIngestion, benchRunList } from './storeBench';
 import { benchExplain, printExplainBench } from './explainBench';
 import { benchEnsembles } from './ensemblesBench';
 import { benchRecommenders } from './recommendersBench';
+import { benchQueue } from './queueBench';
 
 const quick = process.argv.includes('--quick');
 const epochs = quick ? 1 : 2;
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
   else console.table(ensembles);
 
   await benchRecommenders(quick);
+
+  await benchQueue(quick);
 }
 
 main().catch((e) => {

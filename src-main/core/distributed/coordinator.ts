@@ -201,6 +201,7 @@ export class QueueCoordinator implements RemoteTraining {
     p.hooks.tags({
       'queue.worker': r.worker,
       'queue.attempt': String(r.attempt),
+      ...(r.hostMs !== undefined ? { 'queue.host_ms': String(r.hostMs) } : {}),
       ...(r.refusals && Object.keys(r.refusals).length ? { 'queue.refused': describeRefusals(r.refusals) } : {}),
     });
     for (const a of r.artifacts ?? []) p.onMessage({ type: 'artifact', path: a.path, kind: a.kind });

@@ -60,5 +60,7 @@ export interface RunJobResult {
   worker: string;
   outcome: HostOutcome;
   artifacts: { path: string; kind: string }[];
+  /** Wall time of the training host on the worker (start to ending), for the coordination overhead. */
+  hostMs?: number;
   refusals?: Record<string, string>;
 }

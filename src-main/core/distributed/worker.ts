@@ -156,6 +156,7 @@ export class LaminaWorker {
       sending = sending.then(() => job.updateProgress(toWire(progress) as unknown as object)).catch((e: Error) => this.log(`worker ${this.id}: run ${runId}: progress not sent (${e.message})`));
       return sending;
     };
+    const hostStart = Date.now();
     const host = this.engine.run(start, (m) => {
       if (m.type === 'artifact') artifacts.push({ path: m.path, kind: m.kind });
       else if (m.type !== 'done' && m.type !== 'error' && m.type !== 'inspected') buffer.push(m);
@@ -173,8 +174,10 @@ export class LaminaWorker {
       }).catch(() => {});
     }, 1000);
     let outcome: HostOutcome;
+    let hostMs = 0;
     try {
       outcome = await host.outcome;
+      hostMs = Date.now() - hostStart;
     } finally {
       clearInterval(flushTimer);
       clearInterval(cancelTimer);
@@ -183,7 +186,7 @@ export class LaminaWorker {
     const uploaded = await this.upload(data, artifactsDir, artifacts);
     rmSync(join(this.cacheDir, 'runs', runId), { recursive: true, force: true });
     this.log(`worker ${this.id}: run ${runId} ${describeOutcome(outcome)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return toWire({ attempt, worker: this.id, outcome, artifacts: uploaded, ...(data.refusals ? { refusals: data.refusals } : {}) });
+    return toWire({ attempt, worker: this.id, outcome, artifacts: uploaded, hostMs, ...(data.refusals ? { refusals: data.refusals } : {}) });
   }
 
   /** Records why, then hands the job back for another worker — or fails it once every worker has refused. */

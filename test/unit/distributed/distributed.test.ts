@@ -65,7 +65,7 @@ describe('wire format', () => {
   it('carries NaN and infinities through JSON', () => {
     const msg = { type: 'metrics', points: [{ key: 'loss', step: 1, value: NaN }, { key: 'x', step: 2, value: -Infinity }, { key: 'y', step: 3, value: 0.5 }] };
     const back = fromWire(JSON.parse(JSON.stringify(toWire(msg))));
-    expect(back.points.map((p) => p.value)).toEqual([NaN, -Infinity, 0.5]);
+    expect(back.points.map((p: { value: number }) => p.value)).toEqual([NaN, -Infinity, 0.5]);
   });
 });
 
