@@ -22,6 +22,7 @@ import { didYouMean } from './suggest';
 import { endQuietlyWhenReaderLeaves } from './closedPipe';
 import { trustCommand } from './commands/trust';
 import { trainersCommand } from './commands/trainers';
+import { sweepCommand } from './commands/sweep';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -40,6 +41,7 @@ export const COMMANDS: Command[] = [
   explainCommand,
   trustCommand,
   trainersCommand,
+  sweepCommand,
 ];
 
 function helpText(): string {
