@@ -20,6 +20,7 @@ import { SweepStore, type SweepRecord, type TrialRecord, type SweepStatus, type 
 import { SweepRunner, bestTrial, type RunSweepOptions } from './sweepRunner';
 import type { TrialExecutor } from './trialExecutor';
 import type { ResolvedSweepModel } from './trialRequest';
+import { parameterImportance, type ParamImportance } from './importance';
 
 export interface SweepTrialView {
   idx: number;
@@ -45,7 +46,10 @@ export interface SweepView {
   planned: number | null;
   trials: SweepTrialView[];
   best: SweepTrialView | null;
-  spec: SweepSpec;
+  /** Correlation of each parameter with the metric (importance.ts says how). */
+  importance: ParamImportance[];
+  /** The checked spec (a model file's stored source left out). */
+  spec: Record<string, unknown>;
 }
 
 export interface SweepServiceDeps {
@@ -136,7 +140,8 @@ export class SweepService {
       planned,
       trials: trials.map(trialView),
       best: best ? trialView(best) : null,
-      spec: s.spec,
+      importance: parameterImportance(trials.filter((t) => t.status !== 'cut_off')),
+      spec: Object.fromEntries(Object.entries(s.spec).filter(([k]) => k !== 'model_source')),
     };
   }
 
