@@ -23,6 +23,8 @@ export interface SweepRunnerDeps {
   openParentRun(sweep: SweepRecord): string;
   /** Ends the sweep's run with a status and the best trial. */
   closeParentRun(runId: string, status: RunRecord['status'], best: TrialRecord | null, error?: string): void;
+  /** Whether someone asked to cancel the sweep's own run (the Train page's Cancel): treated as a stop. */
+  parentCancelRequested?(runId: string): boolean;
   /** Last recorded value of a run's metric, or null. */
   metricValue(runId: string, key: string): number | null;
   /** The run's status in the store (a trial cut off by a dead process is failed/interrupted there). */
@@ -101,7 +103,7 @@ export class SweepRunner {
     const poll = setInterval(() => {
       try {
         sweeps.update(sweep.id, { budgetUsedMs: used() });
-        if (sweeps.require(sweep.id).stopRequestedAt) stopAll('the sweep was stopped');
+        if (sweeps.require(sweep.id).stopRequestedAt || this.deps.parentCancelRequested?.(runId)) stopAll('the sweep was stopped');
       } catch {
         /* busy database: next tick */
       }

@@ -161,6 +161,7 @@ export class SweepService {
       closeParentRun: (runId, status, best, error) => this.closeParentRun(runId, status, best, error),
       metricValue: (runId, key) => this.deps.queries.getMetricSummaries(runId).find((m) => m.key === key)?.last ?? null,
       runStatus: (runId) => this.deps.store.getRun(runId)?.status ?? null,
+      parentCancelRequested: (runId) => this.deps.store.cancelRequested([runId]).length > 0,
       isAlive: this.deps.isAlive,
       model,
       experiment: spec.experiment ?? DEFAULT_EXPERIMENT,
@@ -211,6 +212,8 @@ export class SweepService {
     const { store } = this.deps;
     if (s.runId && store.getRun(s.runId)) {
       store.updateRun(s.runId, { status: 'running', error: null, endedAt: null, durationMs: null, ownerPid: process.pid });
+      // A cancel of the sweep's run stopped it last time; resuming starts afresh.
+      this.deps.db.prepare(`UPDATE runs SET cancel_requested_at = NULL WHERE id = ?`).run(s.runId);
       return s.runId;
     }
     const dataset = store.requireDataset(s.spec.dataset);
