@@ -11,6 +11,7 @@ import { benchMetricIngestion, benchRunList } from './storeBench';
 import { benchExplain, printExplainBench } from './explainBench';
 import { benchEnsembles } from './ensemblesBench';
 import { benchRecommenders } from './recommendersBench';
+import { benchSweeps, printSweepBench } from './sweepsBench';
 
 const quick = process.argv.includes('--quick');
 const epochs = quick ? 1 : 2;
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
   else console.table(ensembles);
 
   await benchRecommenders(quick);
+  printSweepBench(await benchSweeps(quick));
 }
 
 main().catch((e) => {
