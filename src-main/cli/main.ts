@@ -23,6 +23,9 @@ import { endQuietlyWhenReaderLeaves } from './closedPipe';
 import { trustCommand } from './commands/trust';
 import { trainersCommand } from './commands/trainers';
 import { workerCommand } from './commands/worker';
+import { sweepCommand } from './commands/sweep';
+// Registers the BullMQ trial executor that `lamina sweep run --queue` asks for.
+import '../core/distributed/queueTrialExecutor';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -42,6 +45,7 @@ export const COMMANDS: Command[] = [
   trustCommand,
   trainersCommand,
   workerCommand,
+  sweepCommand,
 ];
 
 function helpText(): string {

@@ -12,6 +12,7 @@ import { benchExplain, printExplainBench } from './explainBench';
 import { benchEnsembles } from './ensemblesBench';
 import { benchRecommenders } from './recommendersBench';
 import { benchQueue } from './queueBench';
+import { benchSweeps, printSweepBench } from './sweepsBench';
 
 const quick = process.argv.includes('--quick');
 const epochs = quick ? 1 : 2;
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   await benchRecommenders(quick);
 
   await benchQueue(quick);
+  printSweepBench(await benchSweeps(quick));
 }
 
 main().catch((e) => {
