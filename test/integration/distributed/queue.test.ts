@@ -3,14 +3,14 @@
  * `lamina worker` processes and real training hosts. The coordinator (this process) is the only
  * writer of the workspace's SQLite store.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lamina } from '../../../src-main/core/lamina';
 import { QueueCoordinator } from '../../../src-main/core/distributed/coordinator';
-import type { RunRecord } from '../../../src-main/core/domain';
-import { cliBuilt, lamina } from '../../helpers/cli';
+import { cliBuilt, collect, lamina, sharedDatasets, startCli } from '../../helpers/cli';
 import { redisAvailable, startRedis, type TestRedis } from '../../helpers/redis';
 import { startWorker, type TestWorker } from '../../helpers/workers';
 
@@ -46,66 +46,80 @@ function worker(name: string, extra: string[] = []): TestWorker {
   return w;
 }
 
-/** Metric rows of a run that share (key, step) with another row: must be none. */
-function duplicatePoints(runId: string): number {
-  const db = core.queries.db;
-  return (db.prepare(`SELECT COUNT(*) AS n FROM (SELECT key, step FROM metrics WHERE run_id = ? GROUP BY key, step HAVING COUNT(*) > 1)`).get(runId) as { n: number }).n;
-}
-
 describe.skipIf(!ready)('runs on queue workers', () => {
-  it('12 iris runs on two workers, one killed mid-run: 12 completed, every epoch recorded once', async () => {
+  it('a 12-trial random sweep on iris (lamina sweep run --queue), two workers, one killed mid-trial: 12 completed, best reported, no duplicate points', async () => {
     const epochs = 8;
+    const ws = join(dir, 'sweep-ws');
+    const imported = await lamina(['import', join(sharedDatasets, 'iris.csv'), '--target', 'species'], ws);
+    expect(imported.code, imported.stderr).toBe(0);
+    const specFile = join(dir, 'sweep.yaml');
+    writeFileSync(
+      specFile,
+      [
+        'method: random',
+        'metric: {name: val_loss, goal: minimize}',
+        'run_cap: 12',
+        'dataset: iris',
+        'model: template:mlp',
+        'seed: 11',
+        'parameters:',
+        '  learning_rate: {min: 0.005, max: 0.05}',
+        '  batch_size: {values: [16, 32]}',
+        `  epochs: {value: ${epochs}}`,
+        '  early_stopping: {value: 0}',
+      ].join('\n'),
+    );
+    const created = await lamina(['sweep', 'create', specFile, '--json'], ws);
+    expect(created.code, created.stderr).toBe(0);
+
     const a = worker('wa', ['--concurrency', '2']);
     const b = worker('wb', ['--concurrency', '2']);
     await Promise.all([a.waitFor(/waiting for runs/), b.waitFor(/waiting for runs/)]);
+    const sweep = collect(startCli(['sweep', 'run', created.json.id, '--queue', redis.url, '--parallel', '4', '--json'], { workspace: ws }));
 
-    // Kill worker A once the coordinator has stored metrics of a run A is training.
-    const metricsSeen = new Set<string>();
+    // Kill worker A (and its training hosts) once the coordinator has stored metrics of a trial A is training.
     let killedRun: string | null = null;
-    const off = core.onEvent((e) => {
-      if (e.type === 'run.metrics') metricsSeen.add(e.runId);
-    });
-    const killer = (async () => {
-      for (;;) {
-        const started = [...a.log().matchAll(/run ([0-9a-f]{32}) started/g)].map((m) => m[1]);
-        const victim = started.find((id) => metricsSeen.has(id) && core.store.requireRun(id).status === 'running');
-        if (victim) {
-          killedRun = victim;
-          a.kill();
-          return;
+    for (let i = 0; i < 6000 && !killedRun; i++) {
+      const started = [...a.log().matchAll(/run ([0-9a-f]{32}) started/g)].map((m) => m[1]);
+      if (started.length && existsSync(join(ws, 'lamina.db'))) {
+        const db = new Database(join(ws, 'lamina.db'), { readonly: true, fileMustExist: true });
+        try {
+          const n = db.prepare(`SELECT run_id FROM metrics WHERE run_id IN (${started.map(() => '?').join(',')}) AND key = 'loss' LIMIT 1`).get(...started) as { run_id: string } | undefined;
+          if (n) killedRun = n.run_id;
+        } finally {
+          db.close();
         }
-        await new Promise((r) => setTimeout(r, 50));
       }
-    })();
-
-    const runs: RunRecord[] = [];
-    for (let i = 0; i < 12; i++) {
-      runs.push(await core.startRun({ dataset: 'iris', model: 'template:mlp', experiment: 'queued', config: { epochs, seed: 100 + i, earlyStoppingPatience: 0 } }));
+      if (!killedRun) await new Promise((r) => setTimeout(r, 50));
     }
-    const finals = await Promise.all(runs.map((r) => core.waitForRun(r.id)));
-    await killer;
-    off();
-
-    expect(finals.map((r) => r.status)).toEqual(Array(12).fill('completed'));
     expect(killedRun).not.toBeNull();
-    const restarted = finals.filter((r) => core.store.getTags(r.id)['queue.restarted']);
-    expect(restarted.map((r) => r.id)).toContain(killedRun);
-    // The cut-off attempt had written points (that is when A was killed); they were replaced, not kept.
-    expect(core.store.getTags(killedRun!)['queue.restarted']).toMatch(/replaced [1-9]\d* metric points/);
-    for (const r of restarted) {
-      expect(core.store.getTags(r.id)['queue.restarted']).toMatch(/attempt 2 on wb replaced \d+ metric points of the attempt cut off on wa/);
-      expect(core.store.getTags(r.id)['queue.worker']).toBe('wb');
+    a.kill();
+    const r = await sweep;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.status).toBe('finished');
+    expect(r.json.trials).toHaveLength(12);
+    expect(r.json.trials.map((t: { status: string }) => t.status)).toEqual(Array(12).fill('completed'));
+    expect(r.json.best.run).toMatch(/^[0-9a-f]{32}$/);
+    expect(Math.min(...r.json.trials.map((t: { metric: number }) => t.metric))).toBe(r.json.best.metric);
+
+    const db = new Database(join(ws, 'lamina.db'), { readonly: true });
+    try {
+      const tags = (run: string) => Object.fromEntries((db.prepare(`SELECT key, value FROM tags WHERE run_id = ?`).all(run) as { key: string; value: string }[]).map((t) => [t.key, t.value]));
+      // The cut-off trial restarted on B; the points A had sent were replaced, not kept.
+      expect(tags(killedRun!)['queue.restarted']).toMatch(/^attempt 2 on wb replaced [1-9]\d* metric points of the attempt cut off on wa$/);
+      expect(tags(killedRun!)['queue.worker']).toBe('wb');
+      for (const t of r.json.trials as { run: string }[]) {
+        const dup = db.prepare(`SELECT COUNT(*) AS n FROM (SELECT key, step FROM metrics WHERE run_id = ? GROUP BY key, step HAVING COUNT(*) > 1)`).get(t.run) as { n: number };
+        expect(dup.n).toBe(0);
+        const steps = (db.prepare(`SELECT step FROM metrics WHERE run_id = ? AND key = 'loss' ORDER BY step`).all(t.run) as { step: number }[]).map((x) => x.step);
+        expect(steps).toEqual(Array.from({ length: epochs }, (_, k) => k + 1));
+        // The trained model came back over HTTP and is recorded as the trial's artifact.
+        expect((db.prepare(`SELECT path FROM artifacts WHERE run_id = ?`).all(t.run) as { path: string }[]).map((x) => x.path)).toContain('model/model.json');
+      }
+    } finally {
+      db.close();
     }
-    for (const r of finals) {
-      expect(duplicatePoints(r.id)).toBe(0);
-      const loss = core.queries.getMetricHistory(r.id, 'loss');
-      expect(loss.map((p) => p.step)).toEqual(Array.from({ length: epochs }, (_, i) => i + 1));
-      expect(core.queries.getMetricSummaries(r.id).find((s) => s.key === 'test_accuracy')?.last).toBeGreaterThan(0.5);
-      // The trained model came back over HTTP and is recorded as the run's artifact.
-      expect(core.store.listArtifacts(r.id).map((x) => x.path)).toContain('model/model.json');
-    }
-    // Worker B was the only one left, so it picked up what A was doing.
-    await b.stop();
+    for (const w of workers.splice(0)) await w.stop();
   });
 
   it('a worker without the backend a run needs refuses it with its reason; the run goes to a worker that has it', async () => {
