@@ -4,6 +4,8 @@
  * password), and the coordination overhead per run: the coordinator's wall time for a queued run
  * minus the training host's own wall time on the worker (queue hand-off, dataset by hash, progress
  * events, artifact upload, result), measured one run at a time on an idle worker.
+ * The local row starts its hosts from the TypeScript sources (tsx), as a bench run from sources does, while
+ * workers run the built bundle: its per-run start-up is slower, so compare the queue rows with each other.
  * Needs the built CLI (`npm run build`) and Debian's redis-server; skipped, saying so, without them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -51,7 +53,7 @@ export async function benchQueue(quick: boolean): Promise<void> {
       const t0 = performance.now();
       for (let i = 0; i < n; i++) await core.train(req(i + 1));
       const s = (performance.now() - t0) / 1000;
-      rows.push({ where: 'this machine, one at a time (no queue)', runs: n, 'wall s': s.toFixed(1), 'runs/min': ((n / s) * 60).toFixed(1) });
+      rows.push({ where: 'this process, one at a time (no queue; host from sources via tsx)', runs: n, 'wall s': s.toFixed(1), 'runs/min': ((n / s) * 60).toFixed(1) });
     }
     const queue = await QueueCoordinator.open(redis.url);
     core.useRemoteTraining(queue);
