@@ -25,6 +25,10 @@ import { trustCommand } from './commands/trust';
 import { trainersCommand } from './commands/trainers';
 import { summaryCommand } from './commands/summary';
 import { doctorCommand } from './commands/doctor';
+import { workerCommand } from './commands/worker';
+import { sweepCommand } from './commands/sweep';
+// Registers the BullMQ trial executor that `lamina sweep run --queue` asks for.
+import '../core/distributed/queueTrialExecutor';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -45,6 +49,8 @@ export const COMMANDS: Command[] = [
   trainersCommand,
   summaryCommand,
   doctorCommand,
+  workerCommand,
+  sweepCommand,
 ];
 
 function helpText(): string {

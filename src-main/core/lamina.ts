@@ -41,6 +41,7 @@ import { LaminaError, inputError, notFound } from './util/errors';
 import { PluginRegistry, type PluginInfo } from './plugins/registry';
 import { pluginRoots } from './plugins/locations';
 import { PluginAwareEngine, NO_MODEL_MARK } from './plugins/pluginEngine';
+import type { RemoteTraining } from './distributed/coordinator';
 import { PluginHostClient } from './plugins/pluginHostClient';
 import { readPluginManifest, type PluginManifest } from './plugins/manifest';
 import { viewDocument } from './plugins/views';
@@ -51,9 +52,11 @@ import { hasValidTrustMark, isNewWorkspace, removeTrustMark, writeTrustMark, typ
 import { machineMac } from './trust/machineKey';
 import { RestrictedError, restrictedError, type WorkspaceTrustInfo } from './trust/restricted';
 import { checkRunTrainerParams } from './plugins/trainerParams';
-import { ownerAlive } from './runs/ownerLease';
+import { ownerAlive, pidAlive } from './runs/ownerLease';
 import { storageErrorCode } from './util/storageErrors';
 import { sweepStaleParts } from './util/atomicWrite';
+import { SweepService, type SweepView } from './sweeps/sweepService';
+import { LocalTrialExecutor } from './sweeps/localTrialExecutor';
 
 export interface LaminaOptions {
   hostLauncher?: HostLauncher;
@@ -85,6 +88,8 @@ export class Lamina {
   private readonly inspectTimeoutMs: number;
   private readonly explainer: ExplainService;
   private trust: TrustState;
+  /** Sweeps (core/sweeps): spec, trials as child runs, resumable runner. */
+  readonly sweeps: SweepService;
 
   private constructor(root: string, opts: LaminaOptions) {
     this.paths = workspacePaths(root);
@@ -120,6 +125,15 @@ export class Lamina {
     this.explainer = new ExplainService({ store: this.store, paths: this.paths, launcher: opts.hostLauncher });
     // Runs left 'running' by a Lamina process that died are failed, not left hanging.
     this.failRunsOfDeadOwners();
+    this.sweeps = new SweepService({
+      db: this.db,
+      store: this.store,
+      queries: this.queries,
+      listTemplateIds: () => this.listTemplates().flatMap((t) => [t.id, `${t.origin}/${t.id}`]),
+      listSavedModels: () => this.models.list().map((m) => m.name),
+      isAlive: pidAlive,
+      localExecutor: () => new LocalTrialExecutor(this),
+    });
   }
 
   private ownersCheckedAt = 0;
@@ -359,8 +373,9 @@ export class Lamina {
 
   // ---- training --------------------------------------------------------------------
 
-  startRun(req: TrainRequest): Promise<RunRecord> {
-    return this.runs.start(this.withTrainer(req));
+  /** `parentRunId` nests the run under another (a sweep's trial under the sweep's run). */
+  startRun(req: TrainRequest & { parentRunId?: string }): Promise<RunRecord> {
+    return this.runs.start(this.withTrainer(req), req.parentRunId ? { parentRunId: req.parentRunId } : {});
   }
 
   /** A plugin trainer must exist before the run does; without --model it trains models of its own. */
@@ -378,6 +393,14 @@ export class Lamina {
     }
     if (req.model) return req;
     return { ...req, model: `${NO_MODEL_MARK}${trainer}\n`, modelName: req.modelName ?? `trainer:${trainer}` };
+  }
+
+  /**
+   * From now on this workspace's runs train on queue workers (`--queue`); null = here again.
+   * This process stays the only writer of the store: workers only send messages and upload files.
+   */
+  useRemoteTraining(remote: RemoteTraining | null): void {
+    (this.engine as PluginAwareEngine).remote = remote;
   }
 
   waitForRun(runId: string): Promise<RunRecord> {
@@ -569,8 +592,27 @@ export class Lamina {
     return { ...view, html: viewDocument({ pluginDir: p.record.path, renderer: p.manifest.renderer!, title: view.title }) };
   }
 
+  // ---- sweeps (the API's sweeps.*; the CLI uses this.sweeps directly) ----------------
+
+  listSweeps(): SweepView[] {
+    return this.sweeps.list();
+  }
+  getSweep(id: string): SweepView {
+    return this.sweeps.view(id);
+  }
+  createSweep(spec: string): SweepView {
+    return this.sweeps.create(spec);
+  }
+  startSweep(id: string, parallel?: number): SweepView {
+    return this.sweeps.start(id, { parallel });
+  }
+  stopSweep(id: string): SweepView {
+    return this.sweeps.stop(id);
+  }
+
   /** Stops running hosts (recording them cancelled/failed), flushes metrics, closes the database. */
   async shutdown(): Promise<void> {
+    await this.sweeps.stopAll();
     await this.runs.stopAll();
     this.close();
   }

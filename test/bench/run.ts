@@ -11,6 +11,8 @@ import { benchMetricIngestion, benchRunList } from './storeBench';
 import { benchExplain, printExplainBench } from './explainBench';
 import { benchEnsembles } from './ensemblesBench';
 import { benchRecommenders } from './recommendersBench';
+import { benchQueue } from './queueBench';
+import { benchSweeps, printSweepBench } from './sweepsBench';
 
 const quick = process.argv.includes('--quick');
 const epochs = quick ? 1 : 2;
@@ -84,6 +86,9 @@ async function main(): Promise<void> {
   else console.table(ensembles);
 
   await benchRecommenders(quick);
+
+  await benchQueue(quick);
+  printSweepBench(await benchSweeps(quick));
 }
 
 main().catch((e) => {

@@ -5,6 +5,7 @@ import { keyValues, num, str, usage } from '../args';
 import { formatMetric, type Output } from '../output';
 import { checkParams, chooseModel } from '../modelArg';
 import { parseAugmentation } from '../../core/training/augmentation';
+import { openQueue } from '../queueOption';
 
 function bool(v: unknown, flag: string): boolean | undefined {
   if (v === undefined) return undefined;
@@ -82,6 +83,7 @@ export const trainCommand: Command = {
   summary: 'train, record the run, evaluate on the test split',
   usage:
     'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--param-unchecked] [--early-stopping N (0 = off)] [--restore-best true|false] [--lr-schedule step|exponential|cosine|plateau] [--lr-warmup N] [--lr-decay F] [--lr-step N] [--lr-min X] [--class-weight balanced] [--augment flip,shift=0.1,rotate=10,…] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID]',
+    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--param-unchecked] [--early-stopping N (0 = off)] [--restore-best true|false] [--lr-schedule step|exponential|cosine|plateau] [--lr-warmup N] [--lr-decay F] [--lr-step N] [--lr-min X] [--class-weight balanced] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID] [--queue redis://[:PASSWORD@]HOST:PORT (train on a `lamina worker`)]',
   options: {
     dataset: { type: 'string' },
     model: { type: 'string' },
@@ -111,6 +113,7 @@ export const trainCommand: Command = {
     resume: { type: 'string' },
     trainer: { type: 'string' },
     'param-unchecked': { type: 'boolean', default: false },
+    queue: { type: 'string' },
   },
   async run({ args, out, core }) {
     const v = args.values;
@@ -124,6 +127,7 @@ export const trainCommand: Command = {
     const params = keyValues(v.param as string[] | undefined, 'param');
     if (!trainer) checkParams(source, params, v['param-unchecked'] === true, (t) => out.warn(t));
     const tags = Object.fromEntries(Object.entries(keyValues(v.tag as string[] | undefined, 'tag')).map(([k, x]) => [k, String(x)]));
+    const queue = await openQueue(lamina, str(v.queue), out);
     const run = await lamina.startRun({
       dataset,
       model,
@@ -156,9 +160,12 @@ export const trainCommand: Command = {
         params,
         ...(trainer ? { trainer } : {}),
       },
+    }).catch(async (e: unknown) => {
+      await queue?.close();
+      throw e;
     });
     out.warn(`run ${run.id} started (seed ${run.seed})`);
-    const final = await followRun(lamina, run, out);
+    const final = await followRun(lamina, run, out).finally(() => queue?.close());
     const result = runResult(lamina, final);
     out.result(result, () => humanRunSummary(result));
     return final.status === 'completed' ? 0 : 1;

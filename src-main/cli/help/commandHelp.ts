@@ -138,6 +138,19 @@ const DOCS: Record<string, HelpDoc> = {
     ],
     examples: ['lamina plugin create ./acme --name "Acme"', 'lamina plugin install ./acme', 'lamina plugin uninstall acme'],
   },
+  sweep: {
+    options: [
+      ['create SPEC', 'record a sweep from a W&B-format spec (YAML or JSON; docs/SWEEPS.md) and print its id; nothing trains yet'],
+      ['run SWEEP', 'run (or resume) the sweep here until its grid, run_cap or time_budget is used up; trials cut off by a dead process are re-queued once'],
+      ['--parallel N', 'trials training at once on this machine (default 1)'],
+      ['--queue redis://HOST:PORT', 'send the trials to workers on a BullMQ queue instead (when the build has the queue executor)'],
+      ['show SWEEP', 'the trials (run, status, params, metric) and the best one'],
+      ['stop SWEEP', 'stop a sweep; the process running it cancels its running trials'],
+      ['list', 'every sweep of the workspace'],
+    ],
+    examples: ['lamina sweep create sweep.yaml', 'lamina sweep run 3f2a9c --parallel 2', 'lamina sweep show 3f2a9c --json'],
+    notes: ['Parameters named like lamina train options (learning_rate, batch_size, epochs, optimizer, …) set them; any other name is a model/trainer --param.', 'Ctrl-C during run stops the sweep; run it again to resume.'],
+  },
 };
 
 const GLOBAL = [

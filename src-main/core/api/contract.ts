@@ -32,6 +32,7 @@ import {
   type ApiEvent,
 } from './schemas';
 import { explainMethodSchema, explainOptionsSchema, explainResultSchema, explainSelectionSchema } from '../explain/schemas';
+import { sweepViewSchema } from '../sweeps/schemas';
 
 export { coreEventSchema };
 export type { ApiEvent };
@@ -235,6 +236,15 @@ export const apiContract = {
   'workspace.trustInfo': { input: z.object({}), output: workspaceTrustSchema },
   /** The user trusts the open workspace on this machine (the restricted-mode banner's button). */
   'workspace.trust': { input: z.object({}), output: workspaceTrustSchema },
+  // ── sweeps (core/sweeps; docs/SWEEPS.md) ──────────────────────────────────
+  /** Every sweep of the workspace, newest first, with its trials. */
+  'sweeps.list': { input: z.object({}), output: z.array(sweepViewSchema) },
+  'sweeps.get': { input: z.object({ id: refSchema }), output: sweepViewSchema },
+  /** Record a sweep from spec text (YAML or JSON, W&B format); a model FILE must be a saved model or template here. */
+  'sweeps.create': { input: z.object({ spec: z.string().min(1).max(200_000) }), output: sweepViewSchema },
+  /** Run (or resume) the sweep in the background of this process; its trials are ordinary runs. */
+  'sweeps.start': { input: z.object({ id: refSchema, parallel: z.number().int().min(1).max(16).optional() }), output: sweepViewSchema },
+  'sweeps.stop': { input: z.object({ id: refSchema }), output: sweepViewSchema },
 } satisfies Record<string, ApiMethod>;
 
 export type ApiContract = typeof apiContract;

@@ -36,6 +36,7 @@ import {
 } from './contract';
 import { saveUpload, uploadDir, uploadEntryPath } from './uploads';
 import type { ExplainRequest, ExplainResult } from '../explain/types';
+import type { SweepView } from '../sweeps/sweepService';
 
 /** The part of the `Lamina` facade the API uses (structural, so the facade satisfies it as is). */
 import type { AugmentationSpec } from '../domain';
@@ -88,6 +89,11 @@ export interface ApiCore {
   explanationFile(runId: string, path: string): Buffer;
   trustInfo(): WorkspaceTrustInfo;
   trustWorkspace(): WorkspaceTrustInfo;
+  listSweeps(): SweepView[];
+  getSweep(id: string): SweepView;
+  createSweep(spec: string): SweepView;
+  startSweep(id: string, parallel?: number): SweepView;
+  stopSweep(id: string): SweepView;
 }
 
 export interface DispatchContext {
@@ -195,6 +201,11 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'runs.explanationImage': (core, { runId, path }) => ({ dataUrl: `data:image/png;base64,${core.explanationFile(runId, path).toString('base64')}` }),
   'workspace.trustInfo': (core) => core.trustInfo(),
   'workspace.trust': (core) => core.trustWorkspace(),
+  'sweeps.list': (core) => core.listSweeps(),
+  'sweeps.get': (core, { id }) => core.getSweep(id),
+  'sweeps.create': (core, { spec }) => core.createSweep(spec),
+  'sweeps.start': (core, { id, parallel }) => core.startSweep(id, parallel),
+  'sweeps.stop': (core, { id }) => core.stopSweep(id),
 };
 
 /** zod issues → one `{ path, message }` per problem, paths written like `config.epochs`. */

@@ -12,8 +12,12 @@ import type { CoreToHostMessage, HostToCoreMessage, PluginCodeRef, StartTraining
 import type { MetricWriter } from '../store/metricWriter';
 import type { RunStore } from '../store/runStore';
 import type { PluginRegistry } from './registry';
+import type { RemoteRunHooks, RemoteTraining } from '../distributed/coordinator';
 
 export class PluginAwareEngine extends EngineClient {
+  /** When set (`--queue`), training runs on queue workers instead of a local host process. */
+  remote: RemoteTraining | null = null;
+
   constructor(
     launcher: HostLauncher | undefined,
     private readonly registry: PluginRegistry,
@@ -27,13 +31,14 @@ export class PluginAwareEngine extends EngineClient {
     if (start.type !== 'start') return super.run(start, onMessage);
     const msg = this.withPlugins(start);
     const children = new Map<string, string>();
-    const job = super.run(msg, (m) => {
+    const handle = (m: HostToCoreMessage) => {
       try {
         this.onPluginMessage(msg, children, m);
       } finally {
         onMessage(m);
       }
-    });
+    };
+    const job = this.remote ? this.remote.run(msg, handle, this.remoteHooks(msg.runId, children)) : super.run(msg, handle);
     // Child runs still open when the parent ends share its ending.
     job.outcome.then((o) => {
       const error = o.kind === 'done' ? null : 'the parent run failed';
@@ -41,6 +46,21 @@ export class PluginAwareEngine extends EngineClient {
       for (const id of children.values()) this.endChild(id, status, error);
     }).catch(() => {});
     return job;
+  }
+
+  /** The store side of a queued run: a restarted attempt replaces the cut-off attempt's metrics. */
+  private remoteHooks(runId: string, children: Map<string, string>): RemoteRunHooks {
+    return {
+      restarted: ({ attempt, worker, previousWorker }) => {
+        const removed = this.metrics.discardRun(runId);
+        for (const id of children.values()) this.endChild(id, 'failed', 'cut off: the worker training it was lost and the run restarted');
+        children.clear();
+        this.store.setTags(runId, {
+          'queue.restarted': `attempt ${attempt} on ${worker} replaced ${removed} metric points of the attempt cut off on ${previousWorker ?? 'an unknown worker'}`,
+        });
+      },
+      tags: (tags) => this.store.setTags(runId, tags),
+    };
   }
 
   private withPlugins(start: StartTrainingMessage): StartTrainingMessage {

@@ -176,6 +176,21 @@ export class MetricWriter {
     return n;
   }
 
+  /**
+   * Removes every point and summary of one run (after flushing what is buffered), for a run whose
+   * partial history is being replaced: a queued run that a lost worker cut off and another worker
+   * restarts from epoch 1. Returns how many points were removed.
+   */
+  discardRun(runId: string): number {
+    this.flush();
+    const db = this.db;
+    return db.transaction(() => {
+      const n = db.prepare(`DELETE FROM metrics WHERE run_id = ?`).run(runId).changes;
+      db.prepare(`DELETE FROM metric_summaries WHERE run_id = ?`).run(runId);
+      return n;
+    }).immediate();
+  }
+
   /** Flushes and stops the timer; further writes are refused. */
   close(): void {
     if (this.closed) return;

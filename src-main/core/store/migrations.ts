@@ -154,10 +154,48 @@ ALTER TABLE runs ADD COLUMN owner_started TEXT;        -- /proc/<pid>/stat start
 ALTER TABLE runs ADD COLUMN lease_at TEXT;             -- ISO time the owner last renewed its lease
 `;
 
+/**
+ * Sweeps (core/sweeps): a sweep's spec and state, and one row per trial. A trial's training is an
+ * ordinary run, child of the sweep's own run (runs.parent_run_id); `attempt` 2 is the one re-queue of
+ * a trial cut off by a process that died.
+ */
+const sweeps = `
+CREATE TABLE sweeps (
+  id                TEXT PRIMARY KEY,
+  name              TEXT NOT NULL,
+  run_id            TEXT,             -- the sweep's own (parent) run, made when it first runs
+  spec              TEXT NOT NULL,    -- JSON SweepSpec, checked
+  spec_text         TEXT NOT NULL,    -- as the user wrote it
+  status            TEXT NOT NULL CHECK (status IN ('created', 'running', 'finished', 'stopped', 'failed')),
+  owner_pid         INTEGER,
+  stop_requested_at TEXT,
+  budget_used_ms    REAL NOT NULL DEFAULT 0,
+  created_at        TEXT NOT NULL,
+  started_at        TEXT,
+  ended_at          TEXT
+);
+
+CREATE TABLE sweep_trials (
+  sweep_id   TEXT NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+  idx        INTEGER NOT NULL,
+  run_id     TEXT,
+  status     TEXT NOT NULL CHECK (status IN ('pending', 'running', 'completed', 'failed', 'cancelled', 'stopped_early', 'cut_off')),
+  params     TEXT NOT NULL,           -- JSON
+  metric     REAL,
+  reason     TEXT,
+  attempt    INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  ended_at   TEXT,
+  PRIMARY KEY (sweep_id, idx)
+);
+CREATE INDEX sweep_trials_run ON sweep_trials(run_id);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'run progress and cross-process cancel', sql: runControl },
   { version: 3, name: 'run owner lease (pid and start time)', sql: ownerLease },
+  { version: 4, name: 'sweeps and their trials', sql: sweeps },
 ];
 
 /** The schema version this code writes. */

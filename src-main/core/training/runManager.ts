@@ -20,6 +20,7 @@ import { LaminaError, notFound } from '../util/errors';
 import { configAsParams, resolveTrainConfig } from './trainConfig';
 import { readableRunName } from '../runs/runNames';
 import { storageErrorCode, storageErrorMessage } from '../util/storageErrors';
+import { listFiles } from '../util/listFiles';
 
 export interface ResolvedModel {
   name: string;
@@ -386,16 +387,6 @@ export class RunManager {
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
-  }
-  return out.sort();
 }
 
 export type { DatasetMeta };

@@ -2,8 +2,8 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 
-export type ViewName = 'datasets' | 'models' | 'train' | 'experiments' | 'plugins';
-export const VIEWS: ViewName[] = ['datasets', 'models', 'train', 'experiments', 'plugins'];
+export type ViewName = 'datasets' | 'models' | 'train' | 'experiments' | 'plugins' | 'sweeps';
+export const VIEWS: ViewName[] = ['datasets', 'models', 'train', 'experiments', 'plugins', 'sweeps'];
 
 export interface Notifier {
   success(title: string, content?: string): void;
