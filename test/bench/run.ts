@@ -37,7 +37,12 @@ async function main(): Promise<void> {
   for (const m of missing) console.log(`  backend not present: ${m}`);
   if (wasmReason) console.log(`  wasm: ${wasmReason}`);
   console.log(`  before training: ${machineLoad()}`);
-  const training = await benchTrainingInterleaved(CASES, { rounds: ROUNDS, backends: present, cpuModels: ['mlp-784-256-10', 'lenet5-28x28x1'] });
+  const training = await benchTrainingInterleaved(CASES, {
+    rounds: ROUNDS,
+    backends: present,
+    cpuModels: ['mlp-784-256-10', 'lenet5-28x28x1'],
+    onProgress: (line) => console.error(line), // minutes under load: show it is moving
+  });
   console.log(`\nTraining throughput (Adam, synthetic data; contenders interleaved, median of ${ROUNDS} epochs each after warm-up)`);
   console.log('samples/s by wall clock; CPU ms per step (process user + system) in brackets; ratios are samples/s against PyTorch');
   const cell = (r: { samplesPerSec: number; cpuMsPerStep: number } | undefined) => (r ? `${fmt(r.samplesPerSec)} [${r.cpuMsPerStep.toFixed(1)}]` : '—');
