@@ -1,12 +1,12 @@
 /**
  * `npm run bench`: training throughput on every backend present versus PyTorch CPU on the
  * same machine (when Debian's python3-torch is installed), and metric ingestion into the run
- * store versus a naive writer. Prints tables; asserts nothing. `--quick` shrinks the sizes.
+ * store versus a naive writer. Prints tables; asserts nothing. `--quick` shrinks the sizes;
+ * `--training` prints the training table only.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { availableBackends, benchTraining, type TrainingBenchCase } from './trainingBench';
+import { cpus, loadavg } from 'node:os';
+import { availableBackends, benchTrainingInterleaved, type Contender, type TrainingBenchCase } from './trainingBench';
 import { benchMetricIngestion, benchRunList } from './storeBench';
 import { benchExplain, printExplainBench } from './explainBench';
 import { benchEnsembles } from './ensemblesBench';
@@ -15,28 +15,17 @@ import { benchQueue } from './queueBench';
 import { benchSweeps, printSweepBench } from './sweepsBench';
 
 const quick = process.argv.includes('--quick');
-const epochs = quick ? 1 : 2;
 const CASES: TrainingBenchCase[] = [
-  { model: 'mlp-784-256-10', batchSize: 128, samples: quick ? 1024 : 4096, epochs },
-  { model: 'lenet5-28x28x1', batchSize: 64, samples: quick ? 256 : 1024, epochs },
+  { model: 'mlp-784-256-10', batchSize: 128, samples: quick ? 1024 : 4096 },
+  { model: 'lenet5-28x28x1', batchSize: 64, samples: quick ? 256 : 1024 },
+  { model: 'small-cnn-28x28x1', batchSize: 32, samples: quick ? 128 : 512 },
+  { model: 'lstm-28x28', batchSize: 32, samples: quick ? 128 : 512 },
 ];
+const ROUNDS = quick ? 3 : 5;
 
-interface TorchResult {
-  model: string;
-  samplesPerSec: number;
-  threads: number;
-  torch: string;
-}
-
-/** PyTorch CPU on the same models and sizes; null when python3-torch is not installed. */
-function torchReference(): { results: TorchResult[] } | { skipped: string } {
-  const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
-  if (!python) return { skipped: "python3-torch is not installed (apt-get install python3-torch) — no PyTorch reference" };
-  const script = join(__dirname, 'torch_reference.py');
-  const [mlpCase, cnnCase] = CASES;
-  const r = spawnSync(python, [script, String(mlpCase.samples), String(cnnCase.samples), String(epochs)], { encoding: 'utf8' });
-  if (r.status !== 0) return { skipped: `PyTorch reference failed: ${r.stderr.trim().split('\n').pop()}` };
-  return { results: r.stdout.trim().split('\n').map((l) => JSON.parse(l) as TorchResult) };
+/** The machine's load, printed with every timing table: on a shared machine it explains the numbers. */
+function machineLoad(): string {
+  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs`;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -46,27 +35,39 @@ const ratio = (r: number) => `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}×`;
 async function main(): Promise<void> {
   console.log(`Lamina benchmarks (${quick ? 'quick' : 'full'}) — node ${process.version}, ${process.platform}/${process.arch}`);
 
-  const { present, missing } = await availableBackends();
+  const { present, missing, wasmReason } = await availableBackends();
   for (const m of missing) console.log(`  backend not present: ${m}`);
-  const training = await benchTraining(CASES, present);
-  const torch = torchReference();
-  const torchBy = new Map('results' in torch ? torch.results.map((t) => [t.model, t.samplesPerSec]) : []);
-  console.log('\nTraining throughput (Adam, synthetic data, after one warm-up epoch)');
+  if (wasmReason) console.log(`  wasm: ${wasmReason}`);
+  console.log(`  before training: ${machineLoad()}`);
+  const training = await benchTrainingInterleaved(CASES, {
+    rounds: ROUNDS,
+    backends: present,
+    cpuModels: ['mlp-784-256-10', 'lenet5-28x28x1'],
+    onProgress: (line) => console.error(line), // minutes under load: show it is moving
+  });
+  console.log(`\nTraining throughput (Adam, synthetic data; contenders interleaved, median of ${ROUNDS} epochs each after warm-up)`);
+  console.log('samples/s by wall clock; CPU ms per step (process user + system) in brackets; ratios are samples/s against PyTorch');
+  const cell = (r: { samplesPerSec: number; cpuMsPerStep: number } | undefined) => (r ? `${fmt(r.samplesPerSec)} [${r.cpuMsPerStep.toFixed(1)}]` : '—');
+  const contenders: Contender[] = ['wasm', 'wasm+native', 'cpu', 'tensorflow', 'pytorch-1t', 'pytorch-2t'];
   console.table(
-    training.map((r) => ({
-      model: r.model,
-      batch: r.batchSize,
-      backend: r.backend,
-      'samples/s': fmt(r.samplesPerSec),
-      'vs PyTorch CPU': torchBy.has(r.model) ? ratio(r.samplesPerSec / torchBy.get(r.model)!) : '—',
-    })),
+    training.cases.map((c) => {
+      const by = new Map(c.results.map((r) => [r.contender, r]));
+      const row: Record<string, string | number> = { model: c.model, batch: c.batchSize };
+      for (const k of contenders) if (c.results.some((r) => r.contender === k) || k !== 'tensorflow') row[k] = cell(by.get(k));
+      const py1 = by.get('pytorch-1t')?.samplesPerSec;
+      const py2 = by.get('pytorch-2t')?.samplesPerSec;
+      const best = by.get('wasm+native') ?? by.get('wasm');
+      row['wasm / py1t'] = py1 && by.get('wasm') ? ratio(by.get('wasm')!.samplesPerSec / py1) : '—';
+      row['native / py1t'] = py1 && by.get('wasm+native') ? ratio(by.get('wasm+native')!.samplesPerSec / py1) : '—';
+      row['best / py2t'] = py2 && best ? ratio(best.samplesPerSec / py2) : '—';
+      return row;
+    }),
   );
-  if ('results' in torch) {
-    console.log(`PyTorch ${torch.results[0]?.torch} CPU (${torch.results[0]?.threads} threads) on the same machine and sizes`);
-    console.table(torch.results.map((t) => ({ model: t.model, 'samples/s': fmt(t.samplesPerSec) })));
-  } else {
-    console.log(`(${torch.skipped})`);
-  }
+  if (training.torch) console.log(`PyTorch ${training.torch} CPU, torch.set_num_threads(t) with OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = t (1t, 2t); native kernels: OpenBLAS, 1 thread`);
+  else console.log(`(${training.torchSkipped})`);
+  console.log(`  after training: ${machineLoad()}`);
+  // `npm run bench -- --training`: the training table only.
+  if (process.argv.includes('--training')) return;
 
   const ingestion = await benchMetricIngestion();
   console.log('\nMetric ingestion into the run store (SQLite file, WAL)');

@@ -6,6 +6,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { chooseBackend } from '../../../src-main/core/engine/host/backends';
+import { setNativeKernelsActive } from '../../../src-main/core/engine/host/nativeKernels';
 import { conv2dInputGradByMatMul, wasmConvInputGradOverridden } from '../../../src-main/core/engine/host/wasmConvInputGrad';
 import { wasmMaxPoolGradOverridden } from '../../../src-main/core/engine/host/wasmMaxPoolGrad';
 import { createRng } from '../../../src-main/core/util/random';
@@ -29,6 +30,8 @@ type Pad = 'same' | 'valid';
 describe('wasm input gradients of Conv2D and MaxPool', () => {
   beforeAll(async () => {
     expect((await chooseBackend('wasm')).backend).toBe('wasm');
+    // These tests are about the pure-wasm kernels: native kernels (nativeKernels.test.ts) stay off.
+    setNativeKernelsActive(false);
   });
 
   it('are Lamina’s kernels on the wasm backend', () => {

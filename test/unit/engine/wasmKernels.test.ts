@@ -1,6 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../../src-main/core/engine/host/backends';
+import { setNativeKernelsActive } from '../../../src-main/core/engine/host/nativeKernels';
 import { createRng } from '../../../src-main/core/util/random';
 import { on } from './helpers/onBackend';
 
@@ -24,6 +25,8 @@ describe('wasm kernels added for training', () => {
   beforeAll(async () => {
     const choice = await chooseBackend('wasm');
     expect(choice.backend).toBe('wasm');
+    // These tests are about the pure-wasm kernels: native kernels (nativeKernels.test.ts) stay off.
+    setNativeKernelsActive(false);
   });
 
   it('registers what the wasm package lacks, and replaces BatchMatMul and GatherV2 once', async () => {

@@ -12,6 +12,7 @@ import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../domain';
 import { HostError, errorMessage } from './hostError';
 import { registerMissingWasmKernels } from './wasmKernels';
+import { enableNativeKernels } from './nativeKernels';
 
 export interface BackendChoice {
   backend: BackendName;
@@ -101,7 +102,10 @@ async function tryWasm(): Promise<Attempt> {
     return { ok: false, cause: `the WebAssembly module failed to initialise (${shortCause(err)})` };
   }
   registerMissingWasmKernels();
-  return { ok: true };
+  // Native kernels (C + OpenBLAS, one thread) take over the heavy kernels where the addon is built;
+  // either way the run records which kernels trained it.
+  const native = enableNativeKernels();
+  return { ok: true, note: native.ok ? `wasm + native kernels (${native.library}, 1 thread)` : `native kernels unavailable: ${native.reason}` };
 }
 
 async function tryCpu(): Promise<Attempt> {
