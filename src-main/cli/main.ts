@@ -22,6 +22,7 @@ import { didYouMean } from './suggest';
 import { endQuietlyWhenReaderLeaves } from './closedPipe';
 import { trustCommand } from './commands/trust';
 import { trainersCommand } from './commands/trainers';
+import { traceStart } from '../core/engine/startTrace';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -54,6 +55,7 @@ function helpText(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  traceStart('cli-main');
   endQuietlyWhenReaderLeaves();
   const [name, ...rest] = argv;
   const wantsJson = rest.includes('--json');

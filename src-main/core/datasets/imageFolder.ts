@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../util/lazyModules';
 import { inputError } from '../util/errors';
 import { naturalCompare } from './typeInference';
 
@@ -98,7 +98,7 @@ export async function readImageFolder(root: string, opts: ImageFolderOptions = {
   await inParallel(files, concurrency, async (f, i) => {
     let out: { data: Buffer; info: { width: number; height: number; channels: number } };
     try {
-      out = await sharp(f.path)
+      out = await sharp()(f.path)
         .flatten({ background: { r: 0, g: 0, b: 0 } })
         .resize({ width: w, height: h, fit: 'fill' })
         .toColourspace('srgb')

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lamina } from '../../../src-main/core/lamina';
+import { isAlive as alive } from '../engine/hostProcess';
 
 let dir: string;
 let core: Lamina;
@@ -22,14 +23,6 @@ async function hostStarted(runId: string): Promise<number> {
   throw new Error('the host never started');
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lamina-cancel-'));
