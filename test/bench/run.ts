@@ -11,6 +11,8 @@ import { benchMetricIngestion, benchRunList } from './storeBench';
 import { benchExplain, printExplainBench } from './explainBench';
 import { benchEnsembles } from './ensemblesBench';
 import { benchRecommenders } from './recommendersBench';
+import { benchStartup, printStartupBench } from './startupBench';
+import { benchMetricSeries, printMetricSeriesBench } from './metricSeriesBench';
 
 const quick = process.argv.includes('--quick');
 const epochs = quick ? 1 : 2;
@@ -84,6 +86,9 @@ async function main(): Promise<void> {
   else console.table(ensembles);
 
   await benchRecommenders(quick);
+
+  printMetricSeriesBench(await benchMetricSeries(quick));
+  printStartupBench(await benchStartup(quick));
 }
 
 main().catch((e) => {
