@@ -15,7 +15,7 @@ export async function prewarmHost(): Promise<void> {
     // The job's own chooseBackend reports why.
   }
   try {
-    await import('../../datasets/loadDataset');
+    await import('../../datasets/tensorCache');
     arrow();
     esbuild(); // model sources compile through it
   } catch {
