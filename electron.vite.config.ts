@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 import { laminaEditorTypes } from './src-main/build/editorTypesPlugin';
+import { monacoTypeScriptOnly } from './src-main/build/monacoLanguagesPlugin';
 
 /**
  * Three bundles:
@@ -42,13 +43,15 @@ export default defineConfig({
     root: resolve(__dirname, 'src-renderer'),
     // Relative asset URLs: the same build loads from file:// (Electron) and from `lamina serve`.
     base: './',
-    plugins: [vue(), laminaEditorTypes(__dirname)],
+    plugins: [vue(), laminaEditorTypes(__dirname), monacoTypeScriptOnly()],
     // Monaco's workers are ES modules that split into chunks.
     worker: { format: 'es' },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       // Monaco and the editor's TensorFlow.js types are large, lazily loaded chunks.
       chunkSizeWarningLimit: 8000,
+      // electron-vite leaves the renderer unminified by default; minified it is about half the bytes.
+      minify: true,
       rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
     },
   },

@@ -66,7 +66,7 @@ function main(): void {
   let state: AppState;
   let stateFile: string;
   const emit = (event: ApiEvent | AppEvent) => sendEvent(win, event);
-  const workspace = new WorkspaceSession((dir) => Lamina.open(dir, { hostLauncher: utilityHostLauncher }), emit);
+  const workspace = new WorkspaceSession((dir) => Lamina.open(dir, { hostLauncher: utilityHostLauncher, warmHost: 'always' }), emit);
 
   const persist = () => {
     if (win && !win.isDestroyed()) state.window = windowStateOf(win);

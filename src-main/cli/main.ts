@@ -29,6 +29,7 @@ import { workerCommand } from './commands/worker';
 import { sweepCommand } from './commands/sweep';
 // Registers the BullMQ trial executor that `lamina sweep run --queue` asks for.
 import '../core/distributed/queueTrialExecutor';
+import { traceStart } from '../core/engine/startTrace';
 
 export const COMMANDS: Command[] = [
   initCommand,
@@ -65,6 +66,7 @@ function helpText(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  traceStart('cli-main');
   endQuietlyWhenReaderLeaves();
   const [name, ...rest] = argv;
   const wantsJson = rest.includes('--json');

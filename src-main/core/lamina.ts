@@ -32,7 +32,7 @@ import { cleanRunName } from './runs/runNames';
 import { listArtifactFiles, readRunArtifact, type ArtifactContent } from './runs/runArtifacts';
 import { listBuiltinTemplates } from './models/templates';
 import { ModelLibrary } from './models/modelLibrary';
-import { killAfter, type EngineClient } from './engine/engineClient';
+import { killAfter, type EngineClient, type WarmHostMode } from './engine/engineClient';
 import type { HostLauncher } from './engine/hostLauncher';
 import { RunManager, type ResolvedModel } from './training/runManager';
 import { replayRun } from './training/replay';
@@ -66,6 +66,8 @@ export interface LaminaOptions {
   inspectTimeoutMs?: number;
   /** Trust an untrusted workspace for this process only (`--trust` on one command); nothing is written. */
   trustOnce?: boolean;
+  /** Keep a warm training host for runs and model checks (default 'off'; see keepHostWarm). */
+  warmHost?: WarmHostMode;
 }
 
 export { INSPECT_TIMEOUT_MS } from './engine/inspectTimeout';
@@ -113,6 +115,7 @@ export class Lamina {
     this.pluginHost = new PluginHostClient(opts.hostLauncher);
     this.inspectTimeoutMs = opts.inspectTimeoutMs ?? inspectTimeoutMs();
     this.engine = new PluginAwareEngine(opts.hostLauncher, this.plugins, this.store, this.metrics);
+    if (opts.warmHost) this.engine.keepHostWarm(opts.warmHost);
     this.runs = new RunManager({
       store: this.store,
       metrics: this.metrics,
@@ -617,9 +620,19 @@ export class Lamina {
     this.close();
   }
 
+  /**
+   * Start a host now (TF.js and its backend loaded) for the next run or model check: 'once' for a
+   * command that runs one job, 'always' to replace it after each use. The job's seed still arrives
+   * with the job. LAMINA_WARM_HOST=0 turns it off.
+   */
+  keepHostWarm(mode: WarmHostMode): void {
+    if (!this.closed) this.engine.keepHostWarm(mode);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.engine.close();
     try {
       this.metrics.close();
     } catch (err) {

@@ -10,7 +10,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { ws } from '../core/util/lazyModules';
 import { httpStatusOf, type ApiError, type ApiEvent } from '../core/api/contract';
 import { dispatch, subscribeEvents, toApiError, type ApiCore } from '../core/api/dispatch';
 import { saveUploadStream } from '../core/api/uploads';
@@ -161,7 +162,7 @@ export async function startServer(core: ApiCore, opts: ServerOptions): Promise<R
   });
 
   // Answer the protocol name, never the token the client offered alongside it.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
+  const wss = new (ws().WebSocketServer)({ noServer: true, maxPayload: 64 * 1024, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
   wss.on('connection', (ws) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));

@@ -6,6 +6,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { CompressedFiles, chooseEncoding, isCompressible } from './compressedFiles';
+
+/** One per process: compressed assets are made once and served from memory. */
+const compressed = new CompressedFiles();
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -91,10 +95,36 @@ export async function serveStatic(rootDir: string, req: IncomingMessage, res: Se
   const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
   // Hashed assets are immutable; index.html must be revalidated so a rebuild shows up.
   const cache = file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
-  res.writeHead(200, { 'Content-Type': type, 'Content-Length': info.size, 'Cache-Control': cache });
+  const version = `${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}`;
+  const compressible = isCompressible(file, info.size);
+  const encoding = compressible ? chooseEncoding(req.headers['accept-encoding']) : null;
+  const body = encoding ? await compressed.get(file, version, encoding) : null;
+  // A different body per encoding, so a different validator; caches must key on Accept-Encoding.
+  const etag = `"${version}${body ? `-${encoding}` : ''}"`;
+  const headers: Record<string, string | number> = { 'Content-Type': type, 'Cache-Control': cache, ETag: etag };
+  if (compressible) headers.Vary = 'Accept-Encoding';
+  if (ifNoneMatch(req.headers['if-none-match'], etag)) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  if (body) {
+    res.writeHead(200, { ...headers, 'Content-Encoding': encoding!, 'Content-Length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': info.size });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
   createReadStream(file).pipe(res);
+}
+
+/** Whether If-None-Match names `etag` (or *); weak and strong forms compare equal (RFC 9110 weak comparison). */
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === etag;
+  });
 }

@@ -13,6 +13,8 @@ import { benchEnsembles } from './ensemblesBench';
 import { benchRecommenders } from './recommendersBench';
 import { benchQueue } from './queueBench';
 import { benchSweeps, printSweepBench } from './sweepsBench';
+import { benchStartup, printStartupBench } from './startupBench';
+import { benchMetricSeries, printMetricSeriesBench } from './metricSeriesBench';
 
 const quick = process.argv.includes('--quick');
 const CASES: TrainingBenchCase[] = [
@@ -90,6 +92,8 @@ async function main(): Promise<void> {
 
   await benchQueue(quick);
   printSweepBench(await benchSweeps(quick));
+  printMetricSeriesBench(await benchMetricSeries(quick));
+  printStartupBench(await benchStartup(quick));
 }
 
 main().catch((e) => {

@@ -120,6 +120,7 @@ export const replayCommand: Command = {
     const tolerance = num(args.values.tolerance, 'tolerance', { min: 0 });
     out.warn(`replaying ${ref}…`);
     const lamina = core();
+    lamina.keepHostWarm('once');
     const r = await withRunProgress(lamina, out, 'replaying', () => lamina.replayRun(ref, { tolerance }));
     out.result(r, () => {
       const head = r.match

@@ -47,6 +47,8 @@ export const serveCommand: Command = {
       out.warn(`WARNING: serving on ${host}: anyone who can reach this address and learns the token can run code on this machine. The token travels in clear text (no TLS); use this only on a network you trust.`);
     }
     const lamina = core();
+    // Runs and the editor's model checks start on a host that has TF.js loaded already.
+    lamina.keepHostWarm('always');
     const server = await listen(
       lamina,
       { host, port: explicitPort ?? DEFAULT_SERVE_PORT, rendererDir: rendererDir(), allowRemote },

@@ -123,6 +123,8 @@ export const trainCommand: Command = {
     const trainer = str(v.trainer);
     if (!modelArg && !trainer) throw usage('lamina train needs --model FILE|template:ID (or --trainer ID)');
     const lamina = core();
+    // The host loads TF.js while this process resolves the model and dataset.
+    lamina.keepHostWarm('once');
     const { model, modelName, source } = modelArg ? chooseModel(lamina, modelArg) : { model: '', modelName: undefined, source: undefined };
     const params = keyValues(v.param as string[] | undefined, 'param');
     if (!trainer) checkParams(source, params, v['param-unchecked'] === true, (t) => out.warn(t));

@@ -8,11 +8,8 @@
  * so the same inputs give the same bytes and the same sha256.
  */
 import { readFile } from 'node:fs/promises';
-import {
-  Field, FixedSizeBinary, Float32, Float64, Int32, RecordBatch, Schema, Struct, Table, Uint8,
-  makeData, tableFromIPC, tableToIPC,
-  type Data, type DataType,
-} from 'apache-arrow';
+import type { Field, FixedSizeBinary, Table, Data, DataType } from 'apache-arrow';
+import { arrow } from '../util/lazyModules';
 import { sha256 } from '../util/hash';
 import { LaminaError } from '../util/errors';
 import { writeFileAtomic } from '../util/atomicWrite';
@@ -47,12 +44,14 @@ export interface ImageColumns {
 }
 
 function buildTable(fields: Field[], children: Data<DataType>[], n: number, meta: ColumnarMetadata): Table {
+  const { Schema, RecordBatch, Struct, Table, makeData } = arrow();
   const schema = new Schema(fields, new Map([[METADATA_KEY, JSON.stringify(meta)]]));
   const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: n, nullCount: 0, children }));
   return new Table(schema, batch);
 }
 
 export function encodeTabular(cols: TabularColumns): Uint8Array {
+  const { Field, Float32, Float64, Int32, Uint8, makeData, tableToIPC } = arrow();
   const n = cols.split.length;
   const fields: Field[] = [];
   const children: Data<DataType>[] = [];
@@ -73,6 +72,7 @@ export function encodeTabular(cols: TabularColumns): Uint8Array {
 }
 
 export function encodeImages(cols: ImageColumns): Uint8Array {
+  const { Field, FixedSizeBinary, Int32, Uint8, makeData, tableToIPC } = arrow();
   const n = cols.split.length;
   const width = cols.meta.inputShape.reduce((a, b) => a * b, 1);
   const type = new FixedSizeBinary(width);
@@ -114,7 +114,7 @@ export async function readColumnarFile(file: string, expectedHash?: string): Pro
       );
     }
   }
-  return tableFromIPC(bytes);
+  return arrow().tableFromIPC(bytes);
 }
 
 export function columnarMetadata(table: Table): ColumnarMetadata | null {

@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../util/lazyModules';
 import { inputError } from '../util/errors';
 import { naturalCompare } from './typeInference';
 
@@ -100,7 +100,7 @@ export async function readImageFolder(root: string, opts: ImageFolderOptions = {
     try {
       // failOn 'warning' (the strictest level; pinned, not left to the library's default): a truncated
       // or corrupt image is refused, naming the file, instead of being decoded with grey rows.
-      out = await sharp(f.path, { failOn: 'warning' })
+      out = await sharp()(f.path, { failOn: 'warning' })
         .flatten({ background: { r: 0, g: 0, b: 0 } })
         .resize({ width: w, height: h, fit: 'fill' })
         .toColourspace('srgb')

@@ -4,7 +4,7 @@
  * their category, the target as its class label; images as small PNG data URLs.
  */
 import { stat } from 'node:fs/promises';
-import sharp from 'sharp';
+import { sharp } from '../util/lazyModules';
 import type { Table } from 'apache-arrow';
 import type { DatasetMeta, SplitName } from '../domain';
 import type { DatasetPreview } from '../service';
@@ -58,7 +58,7 @@ export async function previewDataset(file: string, meta: DatasetMeta, range: { o
     const px = fixedBinaryBytes(table, PIXELS_COLUMN);
     const rows: Cell[][] = [];
     for (let i = start; i < end; i++) {
-      const png = await sharp(Buffer.from(px.subarray(i * size, (i + 1) * size)), { raw: { width: w, height: h, channels: c as 1 | 3 } }).png().toBuffer();
+      const png = await sharp()(Buffer.from(px.subarray(i * size, (i + 1) * size)), { raw: { width: w, height: h, channels: c as 1 | 3 } }).png().toBuffer();
       rows.push([`data:image/png;base64,${png.toString('base64')}`, targetCell(i)]);
     }
     return { columns: [PIXELS_COLUMN, target], rows, splits, total };

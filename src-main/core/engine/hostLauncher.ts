@@ -28,6 +28,8 @@ export interface HostProcess {
   stderrTail(): string;
   /** Ends the process. Safe to call more than once, and after exit. */
   kill(signal?: NodeJS.Signals): void;
+  /** An idle (warm spare) host does not keep the parent's event loop alive; optional per launcher. */
+  setIdle?(idle: boolean): void;
 }
 
 export interface HostLaunchOptions {
@@ -87,6 +89,7 @@ export function hostProcessFrom(parts: {
   };
   kill: (signal?: NodeJS.Signals) => void;
   stderr: TailBuffer;
+  setIdle?: (idle: boolean) => void;
 }): HostProcess {
   let exited = false;
   parts.subscribe.exit(() => {
@@ -113,6 +116,9 @@ export function hostProcessFrom(parts: {
     stderrTail: () => parts.stderr.toString(),
     kill(signal) {
       if (!exited) parts.kill(signal);
+    },
+    setIdle(idle) {
+      if (!exited) parts.setIdle?.(idle);
     },
   } as HostProcess;
   return host;
@@ -157,6 +163,14 @@ export const forkHostLauncher: HostLauncher = {
         if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       },
       stderr,
+      setIdle: (idle) => {
+        const handles = [child, child.stdout, child.stderr, (child as unknown as { channel?: { ref(): void; unref(): void } }).channel];
+        for (const h of handles) {
+          const r = h as { ref?: () => void; unref?: () => void } | null | undefined;
+          if (idle) r?.unref?.();
+          else r?.ref?.();
+        }
+      },
     });
   },
 };

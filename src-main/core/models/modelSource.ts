@@ -12,7 +12,8 @@
  */
 import { SourceMap } from 'node:module';
 import { runInThisContext } from 'node:vm';
-import { transformSync, type Message } from 'esbuild';
+import type { Message } from 'esbuild';
+import { esbuild } from '../util/lazyModules';
 import type * as TF from '@tensorflow/tfjs';
 import type { Task, TrainDefaults } from '../domain';
 import { sha256 } from '../util/hash';
@@ -108,7 +109,7 @@ function syntaxError(filename: string, source: string, errors: Message[]): HostE
 function compile(source: string, filename: string): Compiled {
   let result;
   try {
-    result = transformSync(source, {
+    result = esbuild().transformSync(source, {
       loader: 'ts',
       format: 'cjs',
       sourcemap: 'external',

@@ -10,6 +10,7 @@ import type { MetricPoint } from '../domain';
 import { inputError, LaminaError, notFound } from '../util/errors';
 import type { Database } from './database';
 import { metricDirection } from './metricDirection';
+import { RollupStore, type RollupInput } from './metricRollup';
 
 export interface MetricWriterOptions {
   /** Flush as soon as this many points are buffered (all runs together). */
@@ -30,6 +31,8 @@ interface SummaryRow {
   best: number | null;
   best_step: number | null;
   count: number;
+  /** 1 when metric_rollups holds every point of the series (new series); 0 for older ones. */
+  rollup: number;
 }
 
 function isBusy(err: unknown): boolean {
@@ -51,7 +54,7 @@ function mergeSummary(prev: SummaryRow | undefined, key: string, points: readonl
   const lowerIsBetter = metricDirection(key) === 'min';
   const s: SummaryRow = prev
     ? { ...prev }
-    : { last: null, last_step: Number.NEGATIVE_INFINITY, min: null, max: null, best: null, best_step: null, count: 0 };
+    : { last: null, last_step: Number.NEGATIVE_INFINITY, min: null, max: null, best: null, best_step: null, count: 0, rollup: 1 };
   for (const p of points) {
     const v = Number.isNaN(p.value) ? null : p.value;
     s.count++;
@@ -97,11 +100,12 @@ export class MetricWriter {
     this.onError = options.onError ?? (() => {});
     this.insertPoint = db.prepare(`INSERT INTO metrics (run_id, key, step, epoch, value, time) VALUES (?, ?, ?, ?, ?, ?)`);
     this.runExists = db.prepare(`SELECT 1 FROM runs WHERE id = ?`).pluck();
-    this.readSummary = db.prepare(`SELECT last, last_step, min, max, best, best_step, count FROM metric_summaries WHERE run_id = ? AND key = ?`);
+    this.readSummary = db.prepare(`SELECT last, last_step, min, max, best, best_step, count, rollup FROM metric_summaries WHERE run_id = ? AND key = ?`);
     this.writeSummary = db.prepare(
-      `INSERT OR REPLACE INTO metric_summaries (run_id, key, last, last_step, min, max, best, best_step, count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO metric_summaries (run_id, key, last, last_step, min, max, best, best_step, count, rollup)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const rollups = new RollupStore(db);
     const tx = db.transaction((batch: Map<string, MetricPoint[]>) => {
       const missing: string[] = [];
       for (const [runId, points] of batch) {
@@ -109,17 +113,20 @@ export class MetricWriter {
           missing.push(runId);
           continue;
         }
-        const byKey = new Map<string, MetricPoint[]>();
+        const byKey = new Map<string, { points: MetricPoint[]; rows: RollupInput[] }>();
         for (const p of points) {
           // NaN binds as NULL in SQLite; store it so the history shows where training diverged.
-          this.insertPoint.run(runId, p.key, p.step, p.epoch ?? null, Number.isNaN(p.value) ? null : p.value, p.time);
+          const { lastInsertRowid } = this.insertPoint.run(runId, p.key, p.step, p.epoch ?? null, Number.isNaN(p.value) ? null : p.value, p.time);
           let list = byKey.get(p.key);
-          if (!list) byKey.set(p.key, (list = []));
-          list.push(p);
+          if (!list) byKey.set(p.key, (list = { points: [], rows: [] }));
+          list.points.push(p);
+          list.rows.push({ rowid: Number(lastInsertRowid), step: p.step, value: p.value });
         }
         for (const [key, list] of byKey) {
-          const s = mergeSummary(this.readSummary.get(runId, key) as SummaryRow | undefined, key, list);
-          this.writeSummary.run(runId, key, s.last, s.last_step, s.min, s.max, s.best, s.best_step, s.count);
+          const s = mergeSummary(this.readSummary.get(runId, key) as SummaryRow | undefined, key, list.points);
+          this.writeSummary.run(runId, key, s.last, s.last_step, s.min, s.max, s.best, s.best_step, s.count, s.rollup);
+          // Series recorded before rollups existed are rolled up whole on first read instead.
+          if (s.rollup === 1) rollups.add(runId, key, list.rows);
         }
       }
       return missing;

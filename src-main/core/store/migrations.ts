@@ -191,11 +191,33 @@ CREATE TABLE sweep_trials (
 CREATE INDEX sweep_trials_run ON sweep_trials(run_id);
 `;
 
+/**
+ * Min/max rollups of every metric series at a few step resolutions (store/metricRollup.ts), written
+ * at ingest so charts of long runs read thousands of rows, not millions. `rollup` = 1 marks series
+ * whose rollup holds every point; older ones (0) are rolled up on first read.
+ */
+const metricRollups = `
+CREATE TABLE metric_rollups (
+  run_id      TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key         TEXT NOT NULL,
+  level       INTEGER NOT NULL,   -- bucket width ROLLUP_WIDTHS[level] steps
+  bucket      INTEGER NOT NULL,   -- floor(step / width)
+  count       INTEGER NOT NULL,
+  first_rowid INTEGER NOT NULL, first_step INTEGER NOT NULL, first_value REAL,
+  last_rowid  INTEGER NOT NULL, last_step  INTEGER NOT NULL, last_value  REAL,
+  min_rowid   INTEGER, min_step INTEGER, min_value REAL,   -- metrics.rowid of the bucket's lowest point
+  max_rowid   INTEGER, max_step INTEGER, max_value REAL,
+  PRIMARY KEY (run_id, key, level, bucket)
+) WITHOUT ROWID;
+ALTER TABLE metric_summaries ADD COLUMN rollup INTEGER NOT NULL DEFAULT 0;
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'run progress and cross-process cancel', sql: runControl },
   { version: 3, name: 'run owner lease (pid and start time)', sql: ownerLease },
   { version: 4, name: 'sweeps and their trials', sql: sweeps },
+  { version: 5, name: 'metric rollups', sql: metricRollups },
 ];
 
 /** The schema version this code writes. */

@@ -42,3 +42,13 @@ export function startHost(entry = HOST_ENTRY, execArgv = ['--import', 'tsx']): H
     },
   };
 }
+
+/** Whether a process with this pid still exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

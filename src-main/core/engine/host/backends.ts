@@ -92,7 +92,8 @@ async function tryWasm(): Promise<Attempt> {
   let wasm: typeof WasmBackend;
   try {
     wasm = hostRequire('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(wasmDistDir());
+    // A warm host (engine/host/prewarm.ts) initialised it already; the paths cannot change after that.
+    if (!tf.findBackend('wasm')) wasm.setWasmPaths(wasmDistDir());
   } catch (err) {
     return { ok: false, cause: `@tensorflow/tfjs-backend-wasm is not usable (${shortCause(err)})` };
   }

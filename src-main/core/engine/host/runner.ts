@@ -35,8 +35,9 @@ export interface RunDeps {
 }
 
 async function defaultLoadData(file: string, meta: DatasetMeta): Promise<DatasetTensors> {
-  const { loadDatasetTensors } = await import('../../datasets/loadDataset');
-  return loadDatasetTensors(file, meta);
+  // Decoded tensors are cached by content hash in the workspace (datasets/tensorCache.ts).
+  const { loadDatasetTensorsCached } = await import('../../datasets/tensorCache');
+  return loadDatasetTensorsCached(file, meta);
 }
 
 /** A run's dataset as tensors (training and explanations); a file that cannot be read is a 'data' error. */

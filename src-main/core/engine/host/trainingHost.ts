@@ -11,6 +11,7 @@ import { HostError, errorMessage } from './hostError';
 import { inspectModel, runTraining } from './runner';
 import { runExplain } from './explain/explainRunner';
 import { probePlugins, runPluginCommand, runPluginImporter } from '../../plugins/host/pluginRuntime';
+import { prewarmHost } from './prewarm';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -55,6 +56,8 @@ function toErrorMessage(err: unknown): ErrorMessage {
 
 let busy = false;
 let cancelled = false;
+/** A warm spare (LAMINA_HOST_PREWARM=1) loads TF.js and its backend before a job arrives; jobs wait for it. */
+let warming: Promise<void> = Promise.resolve();
 
 async function handle(raw: unknown): Promise<void> {
   const msg = raw as CoreToHostMessage;
@@ -69,6 +72,8 @@ async function handle(raw: unknown): Promise<void> {
   }
   busy = true;
   try {
+    // A cancel that arrives meanwhile is kept (above) and ends the job at its first batch.
+    await warming;
     if (msg.type === 'start') {
       const done = await runTraining(msg, { emit: (m) => void send(m), cancelled: () => cancelled });
       await finish(done, 0);
@@ -105,6 +110,7 @@ export function main(): void {
   // Ctrl-C in a terminal signals the whole process group: the owner turns it into a cancel (stop at the
   // next batch, record `cancelled`), so the host must not die first. It still ends when the owner goes.
   process.on('SIGINT', () => undefined);
+  if (process.env.LAMINA_HOST_PREWARM === '1') warming = prewarmHost();
   if (parentPort) {
     parentPort.on('message', (e) => void handle(e.data));
   } else {
