@@ -27,6 +27,7 @@ import { MetricQueries } from './store/metricQueries';
 import { importDataset } from './datasets/importDataset';
 import { findSampleDataset, listSampleDatasets, type SampleDataset } from './datasets/samples';
 import { previewDataset, classBalance } from './datasets/preview';
+import { datasetImages, distributions, type DatasetDistributions, type DatasetImage, type SplitChoice } from './datasets/explore';
 import { cleanRunName } from './runs/runNames';
 import { listArtifactFiles, readRunArtifact, type ArtifactContent } from './runs/runArtifacts';
 import { listBuiltinTemplates } from './models/templates';
@@ -208,6 +209,18 @@ export class Lamina {
   async classBalance(idOrName: string) {
     const meta = this.getDataset(idOrName);
     return classBalance(join(this.paths.root, meta.file), meta);
+  }
+
+  /** Per-column histograms and value counts over one split (Datasets page). */
+  async datasetDistributions(idOrName: string, split: SplitChoice = 'train'): Promise<DatasetDistributions> {
+    const meta = this.getDataset(idOrName);
+    return distributions(join(this.paths.root, meta.file), meta, split);
+  }
+
+  /** Thumbnails of given rows, or the first images of each class (image datasets and square-pixel tables). */
+  async datasetImages(idOrName: string, opts: { rows?: number[]; perClass?: number; split?: SplitChoice } = {}): Promise<DatasetImage[]> {
+    const meta = this.getDataset(idOrName);
+    return datasetImages(join(this.paths.root, meta.file), meta, opts);
   }
 
   deleteDataset(idOrName: string): void {

@@ -28,6 +28,9 @@ import {
   templateInfoSchema,
   trainConfigSchema,
   workspaceTrustSchema,
+  datasetDistributionsSchema,
+  datasetImageSchema,
+  splitChoiceSchema,
   type ApiEvent,
 } from './schemas';
 import { explainMethodSchema, explainOptionsSchema, explainResultSchema, explainSelectionSchema } from '../explain/schemas';
@@ -230,6 +233,23 @@ export const apiContract = {
   'workspace.trustInfo': { input: z.object({}), output: workspaceTrustSchema },
   /** The user trusts the open workspace on this machine (the restricted-mode banner's button). */
   'workspace.trust': { input: z.object({}), output: workspaceTrustSchema },
+
+  // ── Datasets page: distributions and image grids ─────────────────────────
+  /** Per-column histograms (numeric) and value counts (categorical, target) over one split or all rows. */
+  'datasets.distributions': {
+    input: z.object({ dataset: refSchema, split: splitChoiceSchema.default('train') }),
+    output: datasetDistributionsSchema,
+  },
+  /** Thumbnails: the given rows, or the first `perClass` images of each class in a split (image datasets, 8×8 digits). */
+  'datasets.images': {
+    input: z.object({
+      dataset: refSchema,
+      rows: z.array(z.number().int().min(0)).max(256).optional(),
+      perClass: z.number().int().min(1).max(64).default(8),
+      split: splitChoiceSchema.default('all'),
+    }),
+    output: z.array(datasetImageSchema),
+  },
 } satisfies Record<string, ApiMethod>;
 
 export type ApiContract = typeof apiContract;

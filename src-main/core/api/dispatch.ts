@@ -22,6 +22,7 @@ import type { ActiveRun, DatasetMeta, MetricPoint, RunRecord } from '../domain';
 import type { PluginInfo } from '../plugins/registry';
 import type { WorkspaceTrustInfo } from '../trust/restricted';
 import type { SampleDataset } from '../datasets/samples';
+import type { DatasetDistributions, DatasetImage, SplitChoice } from '../datasets/explore';
 import {
   API_VERSION,
   apiContract,
@@ -83,6 +84,8 @@ export interface ApiCore {
   explanationFile(runId: string, path: string): Buffer;
   trustInfo(): WorkspaceTrustInfo;
   trustWorkspace(): WorkspaceTrustInfo;
+  datasetDistributions(idOrName: string, split: SplitChoice): Promise<DatasetDistributions>;
+  datasetImages(idOrName: string, opts: { rows?: number[]; perClass?: number; split?: SplitChoice }): Promise<DatasetImage[]>;
 }
 
 export interface DispatchContext {
@@ -189,6 +192,8 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'runs.explanationImage': (core, { runId, path }) => ({ dataUrl: `data:image/png;base64,${core.explanationFile(runId, path).toString('base64')}` }),
   'workspace.trustInfo': (core) => core.trustInfo(),
   'workspace.trust': (core) => core.trustWorkspace(),
+  'datasets.distributions': (core, { dataset, split }) => core.datasetDistributions(dataset, split),
+  'datasets.images': (core, { dataset, rows, perClass, split }) => core.datasetImages(dataset, { rows, perClass, split }),
 };
 
 /** zod issues → one `{ path, message }` per problem, paths written like `config.epochs`. */
