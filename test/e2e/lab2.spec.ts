@@ -7,7 +7,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { callApi, ownServer } from './support/server';
-import { pick, shot, watchConsole } from './support/page';
+import { eachSizeAndTheme, pick, shot, watchConsole } from './support/page';
 
 const own = ownServer('lamina-e2e-lab2-');
 const api = <T>(method: string, input: unknown) => callApi<T>(own.server, method, input);
@@ -264,56 +264,46 @@ test('screenshots of the new views at 1440×900 and 1024×700, light and dark', 
   test.setTimeout(600_000);
   await ensureData(page);
   await ensureRuns();
-  for (const [w, h] of [
-    [1440, 900],
-    [1024, 700],
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    for (const dark of [false, true]) {
-      await page.evaluate((d) => localStorage.setItem('lamina.theme', d ? 'dark' : 'light'), dark);
-      await page.reload();
-      await expect(page.getByTestId('nav-datasets')).toBeVisible();
-      const tag = `${w}x${h}-${dark ? 'dark' : 'light'}`;
-      await page.locator(`[data-testid="dataset-row"][data-name="${digits.name}"]`).click();
-      await page.locator('.n-tabs-tab', { hasText: 'Images' }).click();
-      await expect(page.getByTestId('dataset-image').first()).toBeVisible();
-      await shot(page, `69-lab2-dataset-images-${tag}`);
-      await page.locator('.n-tabs-tab', { hasText: 'Distributions' }).click();
-      await expect(page.getByTestId('dataset-distribution').first()).toBeVisible();
-      await page.waitForTimeout(300);
-      await shot(page, `69-lab2-dataset-distributions-${tag}`);
+  await eachSizeAndTheme(page, async (tag) => {
+    await page.locator(`[data-testid="dataset-row"][data-name="${digits.name}"]`).click();
+    await page.locator('.n-tabs-tab', { hasText: 'Images' }).click();
+    await expect(page.getByTestId('dataset-image').first()).toBeVisible();
+    await shot(page, `69-lab2-dataset-images-${tag}`);
+    await page.locator('.n-tabs-tab', { hasText: 'Distributions' }).click();
+    await expect(page.getByTestId('dataset-distribution').first()).toBeVisible();
+    await page.waitForTimeout(300);
+    await shot(page, `69-lab2-dataset-distributions-${tag}`);
 
-      await page.getByTestId('nav-train').click();
-      await pick(page, page.getByTestId('train-model-select'), 'Multilayer perceptron');
-      await expect(page.getByTestId('model-params')).toBeVisible();
-      await shot(page, `69-lab2-train-form-${tag}`);
+    await page.getByTestId('nav-train').click();
+    await pick(page, page.getByTestId('train-model-select'), 'Multilayer perceptron');
+    await expect(page.getByTestId('model-params')).toBeVisible();
+    await shot(page, `69-lab2-train-form-${tag}`);
 
-      await page.getByTestId('nav-experiments').click();
-      for (const id of runIds) await page.locator(`[data-testid="run-row"][data-run-id="${id}"] .n-checkbox`).click();
-      await page.getByTestId('run-compare').click();
-      await expect(page.getByTestId('compare-metric-chart').first()).toBeVisible();
-      await page.waitForTimeout(400);
-      await shot(page, `69-lab2-compare-${tag}`);
-      await page.keyboard.press('Escape');
-      for (const id of runIds) await page.locator(`[data-testid="run-row"][data-run-id="${id}"] .n-checkbox`).click();
+    await page.getByTestId('nav-experiments').click();
+    for (const id of runIds) await page.locator(`[data-testid="run-row"][data-run-id="${id}"] .n-checkbox`).click();
+    await page.getByTestId('run-compare').click();
+    await expect(page.getByTestId('compare-metric-chart').first()).toBeVisible();
+    await page.waitForTimeout(400);
+    await shot(page, `69-lab2-compare-${tag}`);
+    await page.keyboard.press('Escape');
+    for (const id of runIds) await page.locator(`[data-testid="run-row"][data-run-id="${id}"] .n-checkbox`).click();
 
-      await page.locator(`[data-testid="run-row"][data-run-id="${runIds[2]}"] td`).nth(2).click();
-      await page.locator('.n-tabs-tab', { hasText: 'Curves' }).click();
-      await expect(page.getByTestId('system-metrics')).toBeVisible();
-      await page.getByTestId('system-metrics').scrollIntoViewIfNeeded();
-      await page.waitForTimeout(300);
-      await shot(page, `69-lab2-run-curves-${tag}`);
-      await page.locator('.n-tabs-tab', { hasText: 'Source' }).click();
-      await page.getByTestId('source-mode-diff').click();
-      await expect(page.locator('.monaco-diff-editor')).toBeVisible();
-      await page.waitForTimeout(500);
-      await shot(page, `69-lab2-run-source-${tag}`);
-      await page.locator('.n-tabs-tab', { hasText: 'Evaluation' }).click();
-      await expect(page.getByTestId('misclassified-gallery')).toBeVisible();
-      await page.getByTestId('misclassified-gallery').scrollIntoViewIfNeeded();
-      await page.waitForTimeout(300);
-      await shot(page, `69-lab2-run-gallery-${tag}`);
-      await page.keyboard.press('Escape');
-    }
-  }
+    await page.locator(`[data-testid="run-row"][data-run-id="${runIds[2]}"] td`).nth(2).click();
+    await page.locator('.n-tabs-tab', { hasText: 'Curves' }).click();
+    await expect(page.getByTestId('system-metrics')).toBeVisible();
+    await page.getByTestId('system-metrics').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await shot(page, `69-lab2-run-curves-${tag}`);
+    await page.locator('.n-tabs-tab', { hasText: 'Source' }).click();
+    await page.getByTestId('source-mode-diff').click();
+    await expect(page.locator('.monaco-diff-editor')).toBeVisible();
+    await page.waitForTimeout(500);
+    await shot(page, `69-lab2-run-source-${tag}`);
+    await page.locator('.n-tabs-tab', { hasText: 'Evaluation' }).click();
+    await expect(page.getByTestId('misclassified-gallery')).toBeVisible();
+    await page.getByTestId('misclassified-gallery').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await shot(page, `69-lab2-run-gallery-${tag}`);
+    await page.keyboard.press('Escape');
+  });
 });
