@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Lamina } from '../core/lamina';
 import { modelParams } from '../core/models/templateParams';
+import { disabledPluginFor } from '../core/models/disabledTemplate';
 import { usage } from './args';
 import { closest, didYouMean } from './suggest';
 
@@ -28,7 +29,7 @@ export function chooseModel(lamina: Lamina, arg: string): ModelChoice {
     const id = arg.slice('template:'.length);
     const t = templateOf(lamina, id);
     if (!t) {
-      const disabled = lamina.listPlugins().find((p) => !p.enabled && p.contributes?.modelTemplates?.some((m) => m.id === id));
+      const disabled = disabledPluginFor(lamina.listPlugins(), id);
       if (disabled) {
         throw usage(`--model: template "${id}" comes from plugin "${disabled.id}", which is disabled${disabled.error ? ` (${disabled.error})` : ''}; enable it with: lamina plugin enable ${disabled.id}`);
       }

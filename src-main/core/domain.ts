@@ -225,6 +225,20 @@ export interface ClassificationReport {
   perClass: { label: string; precision: number; recall: number; f1: number; support: number }[];
   accuracy: number;
   macroF1: number;
+  /**
+   * The test samples the model got wrong, most confident first (at most 64): dataset row, true and
+   * predicted class index, the predicted class's probability and the true class's. Absent in runs
+   * recorded before it existed.
+   */
+  misclassified?: MisclassifiedSample[];
+}
+
+export interface MisclassifiedSample {
+  row: number;
+  actual: number;
+  predicted: number;
+  confidence: number;
+  actualProbability: number;
 }
 
 /** Where a running run is, as its owner last wrote it (any Lamina process on the workspace can read it). */

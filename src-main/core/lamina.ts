@@ -28,6 +28,7 @@ import { importDataset } from './datasets/importDataset';
 import { findSampleDataset, listSampleDatasets, type SampleDataset } from './datasets/samples';
 import { previewDataset, classBalance } from './datasets/preview';
 import { augmentPreview } from './datasets/augmentPreview';
+import { datasetImages, distributions, type DatasetDistributions, type DatasetImage, type SplitChoice } from './datasets/explore';
 import { cleanRunName } from './runs/runNames';
 import { listArtifactFiles, readRunArtifact, type ArtifactContent } from './runs/runArtifacts';
 import { listBuiltinTemplates } from './models/templates';
@@ -260,6 +261,18 @@ export class Lamina {
   async augmentPreview(idOrName: string, spec: AugmentationSpec | null, opts: { seed?: number; count?: number } = {}) {
     const meta = this.getDataset(idOrName);
     return augmentPreview(join(this.paths.root, meta.file), meta, spec, opts);
+  }
+
+  /** Per-column histograms and value counts over one split (Datasets page). */
+  async datasetDistributions(idOrName: string, split: SplitChoice = 'train'): Promise<DatasetDistributions> {
+    const meta = this.getDataset(idOrName);
+    return distributions(join(this.paths.root, meta.file), meta, split);
+  }
+
+  /** Thumbnails of given rows, or the first images of each class (image datasets and square-pixel tables). */
+  async datasetImages(idOrName: string, opts: { rows?: number[]; perClass?: number; split?: SplitChoice } = {}): Promise<DatasetImage[]> {
+    const meta = this.getDataset(idOrName);
+    return datasetImages(join(this.paths.root, meta.file), meta, opts);
   }
 
   deleteDataset(idOrName: string): void {

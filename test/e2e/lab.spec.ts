@@ -8,7 +8,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { startCli, collect } from '../helpers/cli';
 import { callApi, ownServer } from './support/server';
-import { pick, shot, watchConsole } from './support/page';
+import { eachSizeAndTheme, pick, shot, watchConsole } from './support/page';
 
 const own = ownServer('lamina-e2e-lab-');
 
@@ -323,34 +323,24 @@ test('screenshots of the lab at 1440×900 and 1024×700, light and dark', async 
     const run = await api<{ id: string }>('runs.start', { dataset: 'iris', model: 'template:mlp', config: { epochs: 15, seed: 1 } });
     await expect.poll(async () => (await api<Detail>('runs.detail', { runId: run.id })).run.status, { timeout: 120_000 }).toBe('completed');
   }
-  for (const [w, h] of [
-    [1440, 900],
-    [1024, 700],
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    for (const dark of [false, true]) {
-      await page.evaluate((d) => localStorage.setItem('lamina.theme', d ? 'dark' : 'light'), dark);
-      await page.reload();
-      await expect(page.getByTestId('nav-datasets')).toBeVisible();
-      const tag = `${w}x${h}-${dark ? 'dark' : 'light'}`;
-      for (const view of ['train', 'models', 'experiments'] as const) {
-        await page.getByTestId(`nav-${view}`).click();
-        if (view === 'models') await page.locator('[data-testid="model-template"][data-id="mlp"]').click();
-        if (view === 'experiments') {
-          await page.getByTestId('run-row').first().click();
-          await page.locator('.n-tabs-tab', { hasText: 'Curves' }).click();
-        }
-        await page.waitForTimeout(400);
-        await shot(page, `55-lab-${view}-${tag}`);
-        if (view === 'experiments') {
-          await page.locator('.n-tabs-tab', { hasText: 'Evaluation' }).click();
-          await page.getByTestId('confusion-normalise').click();
-          await expect(page.getByTestId('confusion-normalise')).toHaveAttribute('aria-checked', 'true');
-          await page.waitForTimeout(300);
-          await shot(page, `55-lab-confusion-${tag}`);
-        }
-        if (view === 'experiments') await page.keyboard.press('Escape');
+  await eachSizeAndTheme(page, async (tag) => {
+    for (const view of ['train', 'models', 'experiments'] as const) {
+      await page.getByTestId(`nav-${view}`).click();
+      if (view === 'models') await page.locator('[data-testid="model-template"][data-id="mlp"]').click();
+      if (view === 'experiments') {
+        await page.getByTestId('run-row').first().click();
+        await page.locator('.n-tabs-tab', { hasText: 'Curves' }).click();
       }
+      await page.waitForTimeout(400);
+      await shot(page, `55-lab-${view}-${tag}`);
+      if (view === 'experiments') {
+        await page.locator('.n-tabs-tab', { hasText: 'Evaluation' }).click();
+        await page.getByTestId('confusion-normalise').click();
+        await expect(page.getByTestId('confusion-normalise')).toHaveAttribute('aria-checked', 'true');
+        await page.waitForTimeout(300);
+        await shot(page, `55-lab-confusion-${tag}`);
+      }
+      if (view === 'experiments') await page.keyboard.press('Escape');
     }
-  }
+  });
 });

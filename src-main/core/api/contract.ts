@@ -29,6 +29,9 @@ import {
   trainConfigSchema,
   augmentationSchema,
   workspaceTrustSchema,
+  datasetDistributionsSchema,
+  datasetImageSchema,
+  splitChoiceSchema,
   type ApiEvent,
 } from './schemas';
 import { explainMethodSchema, explainOptionsSchema, explainResultSchema, explainSelectionSchema } from '../explain/schemas';
@@ -245,6 +248,23 @@ export const apiContract = {
   /** Run (or resume) the sweep in the background of this process; its trials are ordinary runs. */
   'sweeps.start': { input: z.object({ id: refSchema, parallel: z.number().int().min(1).max(16).optional() }), output: sweepViewSchema },
   'sweeps.stop': { input: z.object({ id: refSchema }), output: sweepViewSchema },
+
+  // ── Datasets page: distributions and image grids ─────────────────────────
+  /** Per-column histograms (numeric) and value counts (categorical, target) over one split or all rows. */
+  'datasets.distributions': {
+    input: z.object({ dataset: refSchema, split: splitChoiceSchema.default('train') }),
+    output: datasetDistributionsSchema,
+  },
+  /** Thumbnails: the given rows, or the first `perClass` images of each class in a split (image datasets, 8×8 digits). */
+  'datasets.images': {
+    input: z.object({
+      dataset: refSchema,
+      rows: z.array(z.number().int().min(0)).max(256).optional(),
+      perClass: z.number().int().min(1).max(64).default(8),
+      split: splitChoiceSchema.default('all'),
+    }),
+    output: z.array(datasetImageSchema),
+  },
 } satisfies Record<string, ApiMethod>;
 
 export type ApiContract = typeof apiContract;

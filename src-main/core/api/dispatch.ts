@@ -23,6 +23,7 @@ import type { ActiveRun, DatasetMeta, MetricPoint, RunRecord } from '../domain';
 import type { PluginInfo } from '../plugins/registry';
 import type { WorkspaceTrustInfo } from '../trust/restricted';
 import type { SampleDataset } from '../datasets/samples';
+import type { DatasetDistributions, DatasetImage, SplitChoice } from '../datasets/explore';
 import {
   API_VERSION,
   apiContract,
@@ -94,6 +95,8 @@ export interface ApiCore {
   createSweep(spec: string): SweepView;
   startSweep(id: string, parallel?: number): SweepView;
   stopSweep(id: string): SweepView;
+  datasetDistributions(idOrName: string, split: SplitChoice): Promise<DatasetDistributions>;
+  datasetImages(idOrName: string, opts: { rows?: number[]; perClass?: number; split?: SplitChoice }): Promise<DatasetImage[]>;
 }
 
 export interface DispatchContext {
@@ -206,6 +209,8 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'sweeps.create': (core, { spec }) => core.createSweep(spec),
   'sweeps.start': (core, { id, parallel }) => core.startSweep(id, parallel),
   'sweeps.stop': (core, { id }) => core.stopSweep(id),
+  'datasets.distributions': (core, { dataset, split }) => core.datasetDistributions(dataset, split),
+  'datasets.images': (core, { dataset, rows, perClass, split }) => core.datasetImages(dataset, { rows, perClass, split }),
 };
 
 /** zod issues → one `{ path, message }` per problem, paths written like `config.epochs`. */

@@ -219,6 +219,9 @@ export const classificationReportSchema = z.object({
   ),
   accuracy: z.number(),
   macroF1: z.number(),
+  misclassified: z
+    .array(z.object({ row: z.number(), actual: z.number(), predicted: z.number(), confidence: z.number(), actualProbability: z.number() }))
+    .optional(),
 });
 
 export const runListItemSchema = z.object({
@@ -361,3 +364,19 @@ export const workspaceTrustSchema = z.object({
   state: z.enum(['trusted', 'trusted-once', 'restricted']),
   trusted: z.boolean(),
 });
+
+// ── Datasets page: distributions and image grids (datasets/explore.ts) ─────
+export const splitChoiceSchema = z.enum(['all', 'train', 'validation', 'test']);
+export const datasetDistributionsSchema = z.object({
+  split: splitChoiceSchema,
+  rows: z.number(),
+  columns: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number()), missing: z.number() }).optional(),
+      counts: z.array(z.object({ value: z.string(), count: z.number() })).optional(),
+    }),
+  ),
+});
+export const datasetImageSchema = z.object({ row: z.number(), label: z.string().nullable(), split: splitNameSchema, src: z.string() });

@@ -2,6 +2,7 @@
  * Replay: train a recorded run again from its stored source, dataset (checked by hash),
  * seed, config and backend, then compare every recorded metric series point by point.
  */
+import { isSystemMetric } from '../engine/host/systemMetrics';
 import { join } from 'node:path';
 import type { RunRecord } from '../domain';
 import type { ReplayResult } from '../service';
@@ -61,7 +62,8 @@ export function compareRuns(queries: MetricQueries, originalId: string, replayId
   const diffs: ReplayResult['diffs'] = [];
   let maxAbsDiff = 0;
   let match = true;
-  const keys = new Set([...queries.listMetricKeys(originalId), ...queries.listMetricKeys(replayId)]);
+  // system/* (samples/s, memory, CPU) measure the machine at the time, not the training: never compared.
+  const keys = new Set([...queries.listMetricKeys(originalId), ...queries.listMetricKeys(replayId)].filter((k) => !isSystemMetric(k)));
   for (const key of [...keys].sort()) {
     const a = queries.getMetricHistory(originalId, key);
     const b = queries.getMetricHistory(replayId, key);

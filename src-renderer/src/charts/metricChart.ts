@@ -35,6 +35,8 @@ export interface ChartLine {
   points: ChartPoint[];
   /** Run index when several runs share a chart: picks the colour. */
   run?: number;
+  /** The line's colour when it stands for a run (charts/runColours.ts), over `run` and the metric family. */
+  colour?: string;
   /** Steps per epoch, to place per-batch points on an epoch axis. */
   batchesPerEpoch?: number | null;
   /** Start of the run (ms), for relative time. */
@@ -98,12 +100,12 @@ function xOf(p: ChartPoint, line: ChartLine, kind: XAxisKind): number {
 
 const X_NAMES: Record<XAxisKind, string> = { step: 'step', epoch: 'epoch', wall: 'time', relative: 'seconds since start' };
 
-export function lineChartOption(lines: ChartLine[], settings: ChartSettings, opts: { yName?: string; dark?: boolean } = {}) {
+export function lineChartOption(lines: ChartLine[], settings: ChartSettings, opts: { yName?: string; dark?: boolean; legend?: boolean; compact?: boolean } = {}) {
   const kind = settings.xAxis;
   const bounded = lines.length > 0 && lines.every((l) => BOUNDED.test(l.metric));
   const series: object[] = [];
   for (const line of lines) {
-    const colour = line.run !== undefined ? PALETTE[line.run % PALETTE.length]! : familyColour(metricFamily(line.metric));
+    const colour = line.colour ?? (line.run !== undefined ? PALETTE[line.run % PALETTE.length]! : familyColour(metricFamily(line.metric)));
     const dashed = isValidationKey(line.metric);
     const batch = isBatchMetric(line.metric);
     const pts = settings.logScale ? line.points.filter((p) => p.value > 0) : line.points;
@@ -145,8 +147,8 @@ export function lineChartOption(lines: ChartLine[], settings: ChartSettings, opt
       confine: true,
       valueFormatter: (v: number) => (typeof v === 'number' ? formatValue(v) : String(v)),
     },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 56, right: 20, top: 34, bottom: 48 },
+    legend: { show: opts.legend !== false, top: 0, type: 'scroll' },
+    grid: opts.compact ? { left: 48, right: 12, top: 12, bottom: 34 } : { left: 56, right: 20, top: 34, bottom: 48 },
     dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }],
     xAxis: {
       type: time ? 'time' : 'value',

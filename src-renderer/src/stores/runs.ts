@@ -51,7 +51,9 @@ export const useRunsStore = defineStore('runs', () => {
   /** The user's column choices (key → shown), kept across reloads; unset keys follow the defaults. */
   const columnChoice = ref<Record<string, boolean>>(loadColumnChoice());
   watch(columnChoice, (c) => localStorage.setItem(COLUMNS_KEY, JSON.stringify(c)), { deep: true });
-  const metricShownByDefault = (k: string) => allMetricKeys.value.indexOf(k) < 8;
+  // system/* (samples/s, memory, CPU) are in the column picker but not shown unless chosen.
+  const scoreKeys = computed(() => allMetricKeys.value.filter((k) => !k.startsWith('system/')));
+  const metricShownByDefault = (k: string) => scoreKeys.value.indexOf(k) >= 0 && scoreKeys.value.indexOf(k) < 8;
   const paramShownByDefault = (k: string) => varyingParamKeys.value.indexOf(k) >= 0 && varyingParamKeys.value.indexOf(k) < 6;
   const metricKeys = stableKeys(() => allMetricKeys.value.filter((k) => columnChoice.value[`metrics.${k}`] ?? metricShownByDefault(k)));
   const paramKeys = stableKeys(() => allParamKeys.value.filter((k) => columnChoice.value[`params.${k}`] ?? paramShownByDefault(k)));

@@ -38,6 +38,10 @@ export interface TrainForm {
   trainer: string | null;
   /** The trainer's declared parameters the user set (sent as params; unset ones take their defaults). */
   trainerParams: Record<string, string | number | boolean>;
+  /** The model's own `ctx.param(...)` values the user set (unset ones keep the source's defaults). */
+  modelParams: Record<string, string | number | boolean>;
+  /** Gradient clipping by global norm; null: the model's own (LSTM: 1). */
+  clipNorm: number | null;
 }
 
 export interface LiveProgress {
@@ -73,6 +77,8 @@ export const useTrainingStore = defineStore('training', () => {
     experiment: 'Default',
     trainer: null,
     trainerParams: {},
+    modelParams: {},
+    clipNorm: null,
   });
   const run = ref<RunRecord | null>(null);
   const status = ref<RunRecord['status'] | null>(null);
@@ -139,7 +145,12 @@ export const useTrainingStore = defineStore('training', () => {
           ...(form.lrWarmupEpochs > 0 ? { lrWarmupEpochs: form.lrWarmupEpochs } : {}),
           ...(form.classWeight !== 'none' ? { classWeight: form.classWeight } : {}),
           ...(Object.keys(form.augmentation).length ? { augmentation: { ...form.augmentation } } : {}),
-          ...(form.trainer ? { trainer: form.trainer, params: { ...form.trainerParams } } : {}),
+          ...(form.clipNorm !== null ? { clipNorm: form.clipNorm } : {}),
+          ...(form.trainer
+            ? { trainer: form.trainer, params: { ...form.modelParams, ...form.trainerParams } }
+            : Object.keys(form.modelParams).length > 0
+              ? { params: { ...form.modelParams } }
+              : {}),
         },
       });
       run.value = r;

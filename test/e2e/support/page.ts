@@ -39,3 +39,22 @@ export async function openApp(page: Page): Promise<void> {
   await page.goto(process.env.LAMINA_E2E_URL!);
   await expect(page.getByTestId('nav-datasets')).toBeVisible();
 }
+
+/**
+ * Runs `body` at 1440×900 and 1024×700, in the light and the dark theme (the page reloaded for
+ * each), with a tag such as `1440x900-dark` for screenshot names.
+ */
+export async function eachSizeAndTheme(page: Page, body: (tag: string) => Promise<void>): Promise<void> {
+  for (const [w, h] of [
+    [1440, 900],
+    [1024, 700],
+  ] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const dark of [false, true]) {
+      await page.evaluate((d) => localStorage.setItem('lamina.theme', d ? 'dark' : 'light'), dark);
+      await page.reload();
+      await expect(page.getByTestId('nav-datasets')).toBeVisible();
+      await body(`${w}x${h}-${dark ? 'dark' : 'light'}`);
+    }
+  }
+}

@@ -3,7 +3,7 @@
  * report for classification; MSE, MAE and R² for regression and for autoencoder reconstructions).
  */
 import type * as TF from '@tensorflow/tfjs';
-import type { ClassificationReport } from '../../domain';
+import type { ClassificationReport, MisclassifiedSample } from '../../domain';
 import { argmaxRows, classificationReport, regressionMetrics } from './evaluation';
 import type { LabelForm, SplitTensors } from './labels';
 
@@ -50,7 +50,37 @@ export async function evaluateTestSplit(
   }
   const predicted = form === 'binary' ? Int32Array.from(values, (p) => (p >= 0.5 ? 1 : 0)) : argmaxRows(values, width);
   const report = classificationReport(test.targets, predicted, classes);
+  report.misclassified = worstMistakes(test.rows, test.targets, predicted, values, width, form === 'binary');
   testMetrics.test_accuracy = report.accuracy;
   testMetrics.test_f1_macro = report.macroF1;
   return { testMetrics, report, outputs };
+}
+
+/** At most this many misclassified test samples are kept with a run (the gallery's worst mistakes). */
+export const MISCLASSIFIED_KEPT = 64;
+
+/**
+ * The misclassified test samples, most confident mistake first (ties by row): the row in the
+ * dataset, true and predicted class, and the probabilities the model gave each. Binary models
+ * have one sigmoid output p (class 1), so class 0 has 1 − p.
+ */
+export function worstMistakes(
+  rows: readonly number[],
+  targets: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  values: ArrayLike<number>,
+  width: number,
+  binary: boolean,
+  limit = MISCLASSIFIED_KEPT,
+): MisclassifiedSample[] {
+  const prob = (i: number, k: number) => (binary ? (k === 1 ? values[i]! : 1 - values[i]!) : values[i * width + k]!);
+  const out: MisclassifiedSample[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const actual = targets[i]!;
+    const p = predicted[i]!;
+    if (p === actual) continue;
+    out.push({ row: rows[i]!, actual, predicted: p, confidence: prob(i, p), actualProbability: prob(i, actual) });
+  }
+  out.sort((a, b) => b.confidence - a.confidence || a.row - b.row);
+  return out.slice(0, limit);
 }

@@ -2,6 +2,7 @@
  * Trains a built model on in-memory data with model.fit, streaming metrics and progress as host
  * messages, and handling cancel, early stopping, gradient clipping, NaN detection and checkpoints.
  */
+import { SystemSampler } from './systemMetrics';
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type { MetricPoint, Task, TrainConfig } from '../../domain';
@@ -176,6 +177,9 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     }
   }
 
+  // samples/s, memory and CPU of this host, once per epoch (system/*; not compared by replays).
+  const system = new SystemSampler();
+
   let epochsRun = initialEpoch;
   let cancelled = false;
   let nan: { epoch: number; batch: number; value: number } | null = null;
@@ -219,6 +223,10 @@ export async function train(input: TrainInput): Promise<TrainResult> {
         epochsRun = epoch;
         for (const [key, value] of Object.entries(logs ?? {})) point(normaliseMetricKey(key), epoch, epoch, value);
         if (scheduling) point('lr', epoch, epoch, optimizerRate(model.optimizer)!);
+        const sys = system.sample(trainSplit.rows.length);
+        point('system/samples_per_sec', epoch, epoch, sys.samplesPerSec);
+        point('system/rss_mib', epoch, epoch, sys.rssMiB);
+        point('system/cpu_percent', epoch, epoch, sys.cpuPercent);
         flush();
         if (plateau) plateau = updatePlateau(lrSpec, plateau, logs?.[plateauMonitor], false);
 
@@ -261,6 +269,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     const augmented = augmentation ? augmentedEpoch(indices ?? Int32Array.from({ length: n }, (_, i) => i)) : null;
     const xs = augmented ? augmented.xs : order ? tf.gather(trainSplit.x, order) : trainSplit.x;
     const ys = augmented?.ys ?? (order ? tf.gather(trainSplit.y, order) : trainSplit.y);
+    system.start();
     try {
       await fitOneEpoch(xs, ys, epochIndex);
     } finally {
