@@ -9,6 +9,7 @@ import { z } from 'zod';
 import {
   activeRunSchema,
   classBalanceSchema,
+  datasetSamplesSchema,
   coreEventSchema,
   datasetMetaSchema,
   datasetPreviewSchema,
@@ -104,6 +105,17 @@ export const apiContract = {
     output: datasetPreviewSchema,
   },
   'datasets.classBalance': { input: z.object({ dataset: refSchema }), output: classBalanceSchema },
+  /** Stored images with their per-sample facts (and pre-display values when kept), for dataset views. */
+  'datasets.images': {
+    input: z.object({
+      dataset: refSchema,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(64).default(16),
+      label: z.string().optional(),
+      split: z.enum(['train', 'validation', 'test']).optional(),
+    }),
+    output: datasetSamplesSchema,
+  },
   'datasets.delete': { input: z.object({ dataset: refSchema }), output: ok },
 
   // ── models ────────────────────────────────────────────────────────────────
@@ -203,7 +215,7 @@ export const apiContract = {
   },
   /** Views of enabled plugins for a place in the UI. */
   'plugins.views': {
-    input: z.object({ location: z.literal('run-detail').default('run-detail') }),
+    input: z.object({ location: z.enum(['run-detail', 'dataset']).default('run-detail') }),
     output: z.array(pluginViewRefSchema),
   },
   /** A view as one HTML document (for srcdoc where the CSP allows it; `lamina serve` and the app also serve it by URL). */

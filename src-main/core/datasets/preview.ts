@@ -15,7 +15,7 @@ import { MISSING_CATEGORY, oneHotName } from './typeInference';
 // The last file read, so paging through a table doesn't re-read it for every page.
 let cached: { file: string; mtimeKey: string; table: Table } | null = null;
 
-async function tableOf(file: string, hash: string): Promise<Table> {
+export async function tableOf(file: string, hash: string): Promise<Table> {
   const s = await stat(file);
   const key = `${s.size}:${s.mtimeMs}`;
   if (cached && cached.file === file && cached.mtimeKey === key) return cached.table;

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { ImportInputError, type ImportedImages, type ImporterContext } from '@lamina/plugin-sdk';
 import { labelledFiles, notAnImageName } from '../imaging/labelledFiles';
-import { resizeToBytes } from '../imaging/resize';
+import { resizeToBytes, resizeValues } from '../imaging/resize';
 import { applyWindow, parseWindow, rangeWindow } from '../imaging/window';
 import { DicomFileError, readDicom, type DicomImage } from './read';
 
@@ -33,6 +33,14 @@ function windowOption(v: unknown) {
   } catch (e) {
     throw new ImportInputError((e as Error).message);
   }
+}
+
+/** One gray frame's modality values (stored × slope + intercept, e.g. HU); null for colour. */
+export function modalityFrame(img: DicomImage, frame: number): Float64Array | null {
+  if (img.samples === 3) return null;
+  const v = Float64Array.from(img.data[frame]);
+  for (let i = 0; i < v.length; i++) v[i] = v[i] * img.slope + img.intercept;
+  return v;
 }
 
 /** One frame → display values 0–255 (h × w × samples), before resizing. */
@@ -69,7 +77,7 @@ export async function importDicom(root: string, ctx: ImporterContext): Promise<I
   const skipBad = truthy(o['skip-bad'] ?? o.skipBad);
   const files = labelledFiles(root, (name) => !notAnImageName(name), o.labels);
 
-  interface Sample { pixels: Float64Array; h: number; w: number; c: number; label: string; group: string }
+  interface Sample { pixels: Float64Array; values: Float64Array | null; h: number; w: number; c: number; label: string; group: string; facts: Record<string, string | number | boolean> }
   const samples: Sample[] = [];
   const bad: string[] = [];
   const syntaxes = new Map<string, number>();
@@ -88,7 +96,10 @@ export async function importDicom(root: string, ctx: ImporterContext): Promise<I
     if (img.patientId) withPatient++;
     const group = img.patientId ?? `file:${f.name}`;
     for (let k = 0; k < img.frames; k++) {
-      samples.push({ pixels: displayFrame(img, k, choice), h: img.rows, w: img.cols, c: img.samples, label: f.label, group });
+      samples.push({
+        pixels: displayFrame(img, k, choice), values: modalityFrame(img, k), h: img.rows, w: img.cols, c: img.samples, label: f.label, group,
+        facts: sampleFacts(img, f.name, k, size),
+      });
     }
     ctx.progress(++done, files.length);
   }
@@ -101,6 +112,9 @@ export async function importDicom(root: string, ctx: ImporterContext): Promise<I
   const channels = samples.some((s) => s.c === 3) ? 3 : 1;
   const per = size * size * channels;
   const pixels = new Uint8Array(samples.length * per);
+  // Modality values (HU for CT) for viewers to window again; kept for gray datasets only.
+  const values = channels === 1 ? new Float32Array(samples.length * per) : null;
+  if (values) samples.forEach((s, i) => values.set(resizeValues(s.values!, s.h, s.w, 1, size, size), i * per));
   samples.forEach((s, i) => {
     let src = s.pixels;
     if (channels === 3 && s.c === 1) {
@@ -129,5 +143,27 @@ export async function importDicom(root: string, ctx: ImporterContext): Promise<I
     labels: samples.map((s) => s.label),
     ...(withPatient ? { groups: samples.map((s) => s.group), groupKey: 'PatientID' } : {}),
     info,
+    // Plugin API 1.2: per-image tags and the values before windowing, for the DICOM viewer.
+    samples: samples.map((s) => s.facts),
+    ...(values ? { values, valuesUnit: samples.some((s) => s.facts.Modality === 'CT') ? 'HU' : 'modality value' } : {}),
   };
+}
+
+/** The tags a viewer shows for one image (patient and study ids are personal data: the viewer hides them until asked). */
+export function sampleFacts(img: DicomImage, file: string, frame: number, size: number): Record<string, string | number | boolean> {
+  const facts: Record<string, string | number | boolean> = {
+    file, frame, frames: img.frames, Modality: img.modality, Rows: img.rows, Columns: img.cols,
+    TransferSyntax: img.transferSyntax.name, PhotometricInterpretation: img.photometric,
+    RescaleSlope: img.slope, RescaleIntercept: img.intercept,
+  };
+  if (img.pixelSpacing) {
+    facts.PixelSpacing = img.pixelSpacing;
+    // Spacing of the stored (resized) image: the original spacing × original size / stored size.
+    const [r, c] = img.pixelSpacing.split('\\').map(Number);
+    if (Number.isFinite(r) && Number.isFinite(c)) facts.StoredSpacing = `${+(r * img.rows / size).toFixed(4)}\\${+(c * img.cols / size).toFixed(4)}`;
+  }
+  if (img.window) { facts.WindowCenter = img.window.center; facts.WindowWidth = img.window.width; }
+  if (img.patientId) facts.PatientID = img.patientId;
+  if (img.studyId) facts.StudyID = img.studyId;
+  return facts;
 }

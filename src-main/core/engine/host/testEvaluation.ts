@@ -5,6 +5,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { ClassificationReport } from '../../domain';
 import { argmaxRows, classificationReport, regressionMetrics } from './evaluation';
+import { scoreCurves } from './scoreCurves';
 import type { LabelForm, SplitTensors } from './labels';
 
 type Tf = typeof TF;
@@ -49,7 +50,7 @@ export async function evaluateTestSplit(
     return { testMetrics, report: null, outputs };
   }
   const predicted = form === 'binary' ? Int32Array.from(values, (p) => (p >= 0.5 ? 1 : 0)) : argmaxRows(values, width);
-  const report = classificationReport(test.targets, predicted, classes);
+  const report = { ...classificationReport(test.targets, predicted, classes), curves: scoreCurves(test.targets, values, width, classes) };
   testMetrics.test_accuracy = report.accuracy;
   testMetrics.test_f1_macro = report.macroF1;
   return { testMetrics, report, outputs };
