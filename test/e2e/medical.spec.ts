@@ -43,7 +43,7 @@ test('DICOM folder import from the UI, the viewer, a short run and its ROC curve
   await expect(page.locator('[data-testid="dataset-row"][data-name="lesions-dicom"]')).toBeVisible({ timeout: 240_000 });
   await page.locator('[data-testid="dataset-row"][data-name="lesions-dicom"]').click();
   await page.locator('.n-tabs-tab', { hasText: 'Details' }).click();
-  await expect(page.getByTestId('dataset-grouping')).toContainText('PatientID');
+  await expect(page.getByTestId('dataset-detail')).toContainText('PatientID: 120 groups, none in two splits');
 
   const viewer = await openViewer(page);
   const canvas = viewer.getByTestId('dicom-canvas');

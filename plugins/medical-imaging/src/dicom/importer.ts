@@ -5,7 +5,8 @@
  * PatientID as their group, so Lamina splits by patient.
  *
  * Options (`lamina import DIR --importer medical-imaging/dicom --opt k=v`): labels=FILE.csv,
- * window=file|auto|lung|mediastinum|soft-tissue|bone|brain|C,W, size (or --image-size), skip-bad=true.
+ * window=file|auto|lung|mediastinum|soft-tissue|bone|brain|C,W, size (or --image-size), skip-bad=true,
+ * slices=each|A-B|volume|volume:A-B (a multi-frame file's frames: see imaging/slices.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { ImportInputError, type ImportedImages, type ImporterContext } from '@lamina/plugin-sdk';
@@ -13,6 +14,7 @@ import { labelledFiles, notAnImageName } from '../imaging/labelledFiles';
 import { resizeToBytes, resizeValues } from '../imaging/resize';
 import { applyWindow, parseWindow, rangeWindow } from '../imaging/window';
 import { DicomFileError, readDicom, type DicomImage } from './read';
+import { describeSlices, parseSlices, sliceIndices } from '../imaging/slices';
 
 export const DEFAULT_SIZE = 64;
 
@@ -75,6 +77,7 @@ export async function importDicom(root: string, ctx: ImporterContext): Promise<I
   const size = sizeOption(o.size);
   const choice = windowOption(o.window);
   const skipBad = truthy(o['skip-bad'] ?? o.skipBad);
+  const slices = parseSlices(o.slices);
   const files = labelledFiles(root, (name) => !notAnImageName(name), o.labels);
 
   interface Sample { pixels: Float64Array; values: Float64Array | null; h: number; w: number; c: number; label: string; group: string; facts: Record<string, string | number | boolean> }
@@ -95,11 +98,24 @@ export async function importDicom(root: string, ctx: ImporterContext): Promise<I
     syntaxes.set(img.transferSyntax.name, (syntaxes.get(img.transferSyntax.name) ?? 0) + 1);
     if (img.patientId) withPatient++;
     const group = img.patientId ?? `file:${f.name}`;
-    for (let k = 0; k < img.frames; k++) {
-      samples.push({
-        pixels: displayFrame(img, k, choice), values: modalityFrame(img, k), h: img.rows, w: img.cols, c: img.samples, label: f.label, group,
-        facts: sampleFacts(img, f.name, k, size),
-      });
+    const frames = sliceIndices(slices, img.frames);
+    if (slices.volume && frames.length) {
+      if (img.samples !== 1) {
+        bad.push(`${f.name}: slices=volume stacks gray frames as channels; this file is colour (${img.photometric})`);
+        continue;
+      }
+      // One sample per file: the chosen frames as its channels.
+      const planes = frames.map((k) => displayFrame(img, k, choice));
+      const px = new Float64Array(planes[0].length * planes.length);
+      planes.forEach((p, ch) => { for (let i = 0; i < p.length; i++) px[i * planes.length + ch] = p[i]; });
+      samples.push({ pixels: px, values: null, h: img.rows, w: img.cols, c: planes.length, label: f.label, group, facts: { ...sampleFacts(img, f.name, frames[0], size), frame: frames.join(',') } });
+    } else {
+      for (const k of frames) {
+        samples.push({
+          pixels: displayFrame(img, k, choice), values: modalityFrame(img, k), h: img.rows, w: img.cols, c: img.samples, label: f.label, group,
+          facts: sampleFacts(img, f.name, k, size),
+        });
+      }
     }
     ctx.progress(++done, files.length);
   }
@@ -130,6 +146,7 @@ export async function importDicom(root: string, ctx: ImporterContext): Promise<I
     window: choice.kind === 'fixed' ? choice.name : choice.kind,
     files: files.length - bad.length,
     images: samples.length,
+    slices: describeSlices(slices),
     transferSyntaxes: [...syntaxes].map(([name, n]) => `${name} (${n})`).join(', '),
   };
   if (bad.length) {
