@@ -97,10 +97,15 @@ test('DICOM folder import from the UI, the viewer, a short run and its ROC curve
   await expect(page.getByTestId('score-curves')).toContainText('positive class lesion');
   await expect(page.getByTestId('roc-auc')).toHaveText(/^\d\.\d{3}$/);
   await expect(page.getByTestId('threshold-rates')).toContainText('sensitivity');
-  const before = await page.getByTestId('threshold-rates').textContent();
-  await page.getByTestId('threshold-slider').click({ position: { x: 5, y: 5 } }); // threshold near 0: everything positive
-  await expect(page.getByTestId('threshold-rates')).toContainText('sensitivity 1.000');
-  expect(await page.getByTestId('threshold-rates').textContent()).not.toBe(before);
+  // The slider moves the operating point: at 0 everything is positive, at 1 (almost) nothing is.
+  const slider = page.getByTestId('threshold-slider');
+  await slider.click({ position: { x: 2, y: 5 } });
+  await expect(page.getByTestId('threshold-rates')).toContainText('sensitivity 1.000 · specificity 0.000');
+  const low = await page.getByTestId('threshold-rates').textContent();
+  const width = (await slider.boundingBox())!.width;
+  await slider.click({ position: { x: width - 2, y: 5 } });
+  await expect(page.getByTestId('threshold-rates')).not.toHaveText(low!);
+  await expect(page.getByTestId('threshold-rates')).toContainText('specificity 1.000');
   const detail = await api<{ metrics: { key: string; last: number }[] }>('runs.detail', { runId: run.id });
   const keys = detail.metrics.map((m) => m.key);
   expect(keys).toEqual(expect.arrayContaining(['test_auc', 'test_auc_lesion', 'test_auc_normal', 'test_sensitivity', 'test_specificity']));
