@@ -27,12 +27,17 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 const CSS = `
+html[data-theme="dark"], html[data-theme="dark"] body { background: #18181c; color: #e6e6e6; }
+html[data-theme="dark"] .dv { color: #e6e6e6; }
+html[data-theme="dark"] .dv button { background: #2a2a30; border-color: #44444c; color: #e6e6e6; }
+html[data-theme="dark"] .dv td { border-bottom-color: #333; }
+html[data-theme="dark"] .dv td:first-child, html[data-theme="dark"] .dv-muted, html[data-theme="dark"] .dv-hint { color: #9a9aa2; }
 .dv { display: grid; grid-template-columns: minmax(220px, 340px) minmax(220px, 1fr); gap: 10px 14px; font: 12px system-ui, sans-serif; color: #222; }
 .dv-bar { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .dv button { font: inherit; padding: 3px 8px; border: 1px solid #c8c8c8; background: #f6f6f6; border-radius: 4px; cursor: pointer; color: #222; }
 .dv button[aria-pressed="true"] { background: #18a058; border-color: #18a058; color: #fff; }
 .dv button:focus-visible, .dv canvas:focus-visible { outline: 2px solid #2080f0; outline-offset: 2px; }
-.dv-stage { position: relative; background: #000; border-radius: 4px; aspect-ratio: 1; width: 100%; }
+.dv-stage { position: relative; background: #000; border-radius: 4px; aspect-ratio: 1; width: min(100%, calc(100vh - 120px)); min-width: 160px; }
 .dv-stage canvas { width: 100%; height: 100%; image-rendering: pixelated; cursor: crosshair; display: block; border-radius: 4px; }
 .dv-overlay { position: absolute; left: 6px; bottom: 4px; color: #eee; font: 11px ui-monospace, monospace; text-shadow: 0 0 2px #000; pointer-events: none; }
 .dv-side { display: flex; flex-direction: column; gap: 8px; min-width: 0; }
@@ -194,7 +199,9 @@ async function render(root: HTMLElement, view: ViewApi): Promise<void> {
     showTags(s);
     paint();
     for (const t of thumbs.querySelectorAll('canvas')) t.setAttribute('aria-current', String(Number((t as HTMLCanvasElement).dataset.i) === index));
-    (thumbs.querySelector(`canvas[data-i="${index}"]`) as HTMLElement | null)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    // Keep the current thumbnail in view by scrolling the strip only (never the document).
+    const t = thumbs.querySelector(`canvas[data-i="${index}"]`) as HTMLElement | null;
+    if (t && (t.offsetLeft < thumbs.scrollLeft || t.offsetLeft + t.offsetWidth > thumbs.scrollLeft + thumbs.clientWidth)) thumbs.scrollLeft = t.offsetLeft - thumbs.clientWidth / 2;
   }
 
   async function loadThumbs() {

@@ -17,6 +17,16 @@ const data = '/usr/lib/python3/dist-packages/nibabel/tests/data';
 const files = ['anatomical.nii', 'functional.nii', 'example4d.nii.gz', 'example_nifti2.nii.gz', 'standard.nii.gz'];
 const hasNibabel = existsSync('/usr/bin/python3') && existsSync(join(data, 'anatomical.nii'));
 
+/** A temp folder with one sub-folder per class holding copies of nibabel's test volumes. */
+function classFolders(prefix: string, classes: Record<string, string[]>): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  for (const [label, names] of Object.entries(classes)) {
+    mkdirSync(join(root, label));
+    for (const n of names) copyFileSync(join(data, n), join(root, label, n));
+  }
+  return root;
+}
+
 describe.skipIf(!hasNibabel)('NIfTI against nibabel', () => {
   const ref = JSON.parse(execFileSync('/usr/bin/python3', [join(__dirname, 'nibabel_stats.py'), ...files.map((f) => join(data, f))], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
@@ -52,12 +62,7 @@ describe.skipIf(!hasNibabel)('NIfTI against nibabel', () => {
   });
 
   it('imports a folder of volumes as slices, one group per volume; bad files are named', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'nifti-import-'));
-    mkdirSync(join(root, 'a'));
-    mkdirSync(join(root, 'b'));
-    copyFileSync(join(data, 'anatomical.nii'), join(root, 'a', 'anatomical.nii'));
-    copyFileSync(join(data, 'example_nifti2.nii.gz'), join(root, 'b', 'example_nifti2.nii.gz'));
-    copyFileSync(join(data, 'standard.nii.gz'), join(root, 'b', 'standard.nii.gz'));
+    const root = classFolders('nifti-import-', { a: ['anatomical.nii'], b: ['example_nifti2.nii.gz', 'standard.nii.gz'] });
     const r = await runImporter(plugin, 'nifti', root, { size: 16, axis: 'z' });
     expect(isImportedImages(r)).toBe(true);
     if (!isImportedImages(r)) return;
@@ -79,11 +84,7 @@ describe.skipIf(!hasNibabel)('NIfTI against nibabel', () => {
   });
 
   it('--slices: a range of slices, or each volume as one sample with 3 slices as channels', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'nifti-slices-'));
-    mkdirSync(join(root, 'a'));
-    mkdirSync(join(root, 'b'));
-    copyFileSync(join(data, 'anatomical.nii'), join(root, 'a', 'anatomical.nii'));
-    copyFileSync(join(data, 'standard.nii.gz'), join(root, 'b', 'standard.nii.gz'));
+    const root = classFolders('nifti-slices-', { a: ['anatomical.nii'], b: ['standard.nii.gz'] });
     const each = await runImporter(plugin, 'nifti', root, { size: 8, axis: 'z' });
     const range = await runImporter(plugin, 'nifti', root, { size: 8, axis: 'z', slices: '2-4' });
     if (!isImportedImages(range) || !isImportedImages(each)) throw new Error('expected images');

@@ -207,6 +207,8 @@ export interface ViewContext {
   runId: string | null;
   /** 1.2: the dataset a dataset view is shown for (null in run views; absent before 1.2). */
   datasetId?: string | null;
+  /** 1.2: the app's colour theme when the view was opened (also `<html data-theme>` in the view). */
+  theme?: 'light' | 'dark';
 }
 
 /** What a view can ask its host page for (explanations since 1.1.0: see explain.ts; datasets since 1.2: datasetView.ts). */
