@@ -30,6 +30,7 @@ const CSS = `
 html[data-theme="dark"], html[data-theme="dark"] body { background: #18181c; color: #e6e6e6; }
 html[data-theme="dark"] .dv { color: #e6e6e6; }
 html[data-theme="dark"] .dv button { background: #2a2a30; border-color: #44444c; color: #e6e6e6; }
+html[data-theme="dark"] .dv button[aria-pressed="true"] { background: #36ad6a; border-color: #36ad6a; color: #fff; }
 html[data-theme="dark"] .dv td { border-bottom-color: #333; }
 html[data-theme="dark"] .dv td:first-child, html[data-theme="dark"] .dv-muted, html[data-theme="dark"] .dv-hint { color: #9a9aa2; }
 .dv { display: grid; grid-template-columns: minmax(220px, 340px) minmax(220px, 1fr); gap: 10px 14px; font: 12px system-ui, sans-serif; color: #222; }
