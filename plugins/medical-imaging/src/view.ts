@@ -112,10 +112,15 @@ async function render(root: HTMLElement, view: ViewApi): Promise<void> {
   let showIds = false;
   let current: DatasetSample | null = null;
   // Window of the values in view: the file's when it has one, else the full range of what is shown.
-  const defaultWindow = (s: DatasetSample | null): Window =>
-    first.hasValues && s && typeof s.meta.WindowCenter === 'number' && typeof s.meta.WindowWidth === 'number'
-      ? { center: s.meta.WindowCenter, width: s.meta.WindowWidth }
-      : { center: 128, width: 256 };
+  const defaultWindow = (s: DatasetSample | null): Window => {
+    if (!first.hasValues || !s) return { center: 128, width: 256 };
+    if (typeof s.meta.WindowCenter === 'number' && typeof s.meta.WindowWidth === 'number') return { center: s.meta.WindowCenter, width: s.meta.WindowWidth };
+    // No window in the file (MR, say): the image's own range, as the importer's "auto".
+    const v = sampleValues(s)!;
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < v.length; i++) { if (v[i] < lo) lo = v[i]; if (v[i] > hi) hi = v[i]; }
+    return Number.isFinite(lo) ? { center: (lo + hi + 1) / 2, width: Math.max(1, hi - lo + 1) } : { center: 128, width: 256 };
+  };
   const state: ViewerState = { window: defaultWindow(first.samples[0] ?? null), preset: 'file' };
   const pages = new Map<string, Promise<DatasetSamplesPage>>();
   const page = (p: number) => {
