@@ -13,19 +13,25 @@ const require = createRequire(join(home, 'package.json'));
 const esbuild = require('esbuild');
 const sdk = join(home, 'plugins', 'sdk', 'src');
 
+const alias = {
+  '@lamina/plugin-sdk/testing': join(sdk, 'testing.ts'),
+  '@lamina/plugin-sdk/viewBridge': join(sdk, 'viewBridge.ts'),
+  '@lamina/plugin-sdk': join(sdk, 'index.ts'),
+};
+const common = { bundle: true, alias, nodePaths: [join(home, 'node_modules')], logLevel: 'warning', absWorkingDir: here };
+
 await esbuild.build({
-  bundle: true,
+  ...common,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  alias: { '@lamina/plugin-sdk/testing': join(sdk, 'testing.ts'), '@lamina/plugin-sdk': join(sdk, 'index.ts') },
   external: ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers'],
-  nodePaths: [join(home, 'node_modules')],
-  logLevel: 'warning',
-  absWorkingDir: here,
   entryPoints: ['src/index.ts'],
   outfile: 'dist/index.js',
 });
+
+// The DICOM viewer (a dataset view, plugin API 1.2): a browser script for the sandboxed view iframe.
+await esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['src/view.ts'], outfile: 'dist/view.js' });
 
 mkdirSync(join(here, 'dist', 'codecs'), { recursive: true });
 for (const [pkg, file] of [

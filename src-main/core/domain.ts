@@ -231,6 +231,8 @@ export interface ClassificationReport {
    * recorded before it existed.
    */
   misclassified?: MisclassifiedSample[];
+  /** ROC and precision–recall curves of the test scores, one-vs-rest per class (runs recorded before they existed have none). */
+  curves?: ScoreCurves | null;
 }
 
 export interface MisclassifiedSample {
@@ -239,6 +241,25 @@ export interface MisclassifiedSample {
   predicted: number;
   confidence: number;
   actualProbability: number;
+}
+
+/** One class against the rest: ROC points [fpr, tpr, threshold], PR points [recall, precision, threshold]. */
+export interface ClassCurves {
+  label: string;
+  positives: number;
+  negatives: number;
+  /** NaN (null in JSON) when the test split lacks positives or negatives of this class. */
+  auc: number | null;
+  averagePrecision: number | null;
+  roc: [number, number, number][];
+  pr: [number, number, number][];
+}
+
+export interface ScoreCurves {
+  perClass: ClassCurves[];
+  macroAuc: number | null;
+  /** Test rows the curves come from. */
+  n: number;
 }
 
 /** Where a running run is, as its owner last wrote it (any Lamina process on the workspace can read it). */

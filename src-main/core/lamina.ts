@@ -29,6 +29,7 @@ import { findSampleDataset, listSampleDatasets, type SampleDataset } from './dat
 import { previewDataset, classBalance } from './datasets/preview';
 import { augmentPreview } from './datasets/augmentPreview';
 import { datasetImages, distributions, type DatasetDistributions, type DatasetImage, type SplitChoice } from './datasets/explore';
+import { datasetSamples, removeSampleSidecar, writeSampleSidecar, type SamplesRequest } from './datasets/sampleSidecar';
 import { cleanRunName } from './runs/runNames';
 import { listArtifactFiles, readRunArtifact, type ArtifactContent } from './runs/runArtifacts';
 import { listBuiltinTemplates } from './models/templates';
@@ -192,9 +193,12 @@ export class Lamina {
     const meta = await importDataset(file, { ...opts, ...(table ? { ...table, importer: undefined } : {}), id: randomUUID().replace(/-/g, '') }, this.paths);
     const named = { ...meta, name: this.uniqueDatasetName(meta.name, Boolean(opts.name)) };
     try {
+      // Plugin API 1.2: per-image facts and pre-display values, beside the dataset file.
+      if (table && 'images' in table && table.images) writeSampleSidecar(join(this.paths.root, named.file), table.images);
       this.store.insertDataset(named);
     } catch (e) {
       rmSync(join(this.paths.root, named.file), { force: true });
+      removeSampleSidecar(join(this.paths.root, named.file));
       throw e;
     }
     this.emit({ type: 'dataset.imported', datasetId: named.id });
@@ -279,6 +283,13 @@ export class Lamina {
     const meta = this.getDataset(idOrName);
     this.store.deleteDataset(meta.id);
     rmSync(join(this.paths.root, meta.file), { force: true });
+    removeSampleSidecar(join(this.paths.root, meta.file));
+  }
+
+  /** Stored images with their per-sample facts (plugin API 1.2 dataset views). */
+  async datasetSamplePage(idOrName: string, req: SamplesRequest) {
+    const meta = this.getDataset(idOrName);
+    return datasetSamples(join(this.paths.root, meta.file), meta, req);
   }
 
   // ---- models ----------------------------------------------------------------------
@@ -596,14 +607,15 @@ export class Lamina {
   }
 
   /** Views of enabled plugins for a place in the UI (e.g. the run detail page). */
-  listPluginViews(location = 'run-detail'): { pluginId: string; viewId: string; title: string }[] {
+  listPluginViews(location = 'run-detail'): { pluginId: string; viewId: string; title: string; location: string; importers?: string[] }[] {
     return this.plugins.views(location);
   }
 
   /** A view as one HTML document for `<iframe sandbox="allow-scripts" srcdoc>`; see plugins/views.ts. */
   getPluginView(pluginId: string, viewId: string): { pluginId: string; viewId: string; title: string; html: string } {
-    const view = this.plugins.views().find((v) => v.pluginId === pluginId && v.viewId === viewId);
-    if (!view) throw notFound(`no view "${viewId}" in an enabled plugin "${pluginId}"`);
+    const found = this.plugins.views(null).find((v) => v.pluginId === pluginId && v.viewId === viewId);
+    if (!found) throw notFound(`no view "${viewId}" in an enabled plugin "${pluginId}"`);
+    const view = { pluginId: found.pluginId, viewId: found.viewId, title: found.title };
     const p = this.plugins.active().find((x) => x.manifest.id === pluginId)!;
     return { ...view, html: viewDocument({ pluginDir: p.record.path, renderer: p.manifest.renderer!, title: view.title }) };
   }

@@ -5,7 +5,7 @@
  * (normal, negative, healthy, benign, control, no, 0, false), else the second class.
  * Multi-class: the macro mean over classes, each taken one-vs-rest.
  */
-import type { MetricInput } from '@lamina/plugin-sdk';
+import { rocAuc, type MetricInput, type MetricValues } from '@lamina/plugin-sdk';
 
 const NEGATIVE = /^(normal|negative|neg|healthy|benign|control|no|none|0|false|absent)$/i;
 
@@ -15,21 +15,8 @@ export function positiveClass(classes: string[]): number {
   return 1;
 }
 
-/** Mann–Whitney AUC of `scores` for `positive` (ties count one half); NaN without both kinds. */
-export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
-  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
-  let pos = 0, rankSum = 0;
-  for (let i = 0; i < idx.length;) {
-    let j = i;
-    while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++;
-    const rank = (i + j) / 2 + 1; // mean rank of the tie block, 1-based
-    for (let k = i; k <= j; k++) if (positive[idx[k]]) { pos++; rankSum += rank; }
-    i = j + 1;
-  }
-  const neg = idx.length - pos;
-  if (!pos || !neg) return Number.NaN;
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
-}
+/** Mann–Whitney AUC (the SDK's, as Lamina's own ROC curves use). */
+export { rocAuc };
 
 /** ROC curve points (false-positive rate, true-positive rate), one per distinct threshold. */
 export function rocCurve(scores: ArrayLike<number>, positive: ArrayLike<boolean>): { fpr: number; tpr: number; threshold: number }[] {
@@ -57,15 +44,22 @@ function oneVsRest(input: MetricInput, c: number): { scores: Float32Array; posit
   return { scores, positive };
 }
 
-export function auc(input: MetricInput): number {
+/**
+ * `test_auc` (binary: the positive class's; multi-class: the macro mean of one-vs-rest AUCs) and,
+ * through the 1.2 metric contract, `test_auc_<class>` for every class (one-vs-rest).
+ */
+export function auc(input: MetricInput): MetricValues {
   const k = input.classes.length;
+  const per = Array.from({ length: k }, (_, c) => { const o = oneVsRest(input, c); return rocAuc(o.scores, o.positive); });
+  const out: MetricValues = {};
+  input.classes.forEach((name, c) => { if (!Number.isNaN(per[c])) out[name] = per[c]; });
   if (k === 2) {
-    const p = positiveClass(input.classes);
-    const { scores, positive } = oneVsRest(input, p);
-    return rocAuc(scores, positive);
+    out.value = per[positiveClass(input.classes)];
+    return out;
   }
-  const per = Array.from({ length: k }, (_, c) => { const o = oneVsRest(input, c); return rocAuc(o.scores, o.positive); }).filter((v) => !Number.isNaN(v));
-  return per.length ? per.reduce((a, b) => a + b, 0) / per.length : Number.NaN;
+  const ok = per.filter((v) => !Number.isNaN(v));
+  out.value = ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : Number.NaN;
+  return out;
 }
 
 function rates(input: MetricInput, c: number): { sensitivity: number; specificity: number } {

@@ -105,6 +105,27 @@ ds = pydicom.dcmread(sys.argv[1]); ds.PhotometricInterpretation = 'MONOCHROME1';
     expect(String(r.info!.skippedFiles)).toContain('truncated.dcm');
   });
 
+  it('--slices on a multi-frame file: a range of frames, or the file as one sample with 3 frames as channels', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dicom-slices-'));
+    for (const d of ['dose', 'other']) mkdirSync(join(dir, d));
+    copyFileSync(join(pyFiles, 'rtdose.dcm'), join(dir, 'dose', 'rtdose.dcm')); // 15 gray frames, 10×10
+    copyFileSync(join(shared, 'dicom', 'CT_small.dcm'), join(dir, 'other', 'ct.dcm'));
+    const each = await images(dir, { size: 8, window: 'auto' });
+    expect(each.labels).toHaveLength(16);
+    expect(each.samples!.slice(0, 3).map((m) => m.frame)).toEqual([0, 1, 2]);
+    const range = await images(dir, { size: 8, window: 'auto', slices: '3-5' });
+    expect(range.labels).toEqual(['dose', 'dose', 'dose']); // CT_small has one frame, outside 3-5
+    expect(range.pixels.subarray(0, 64)).toEqual(each.pixels.subarray(3 * 64, 4 * 64));
+    const vol = await images(dir, { size: 8, window: 'auto', slices: 'volume' });
+    expect(vol.shape).toEqual([8, 8, 3]);
+    expect(vol.labels).toEqual(['dose', 'other']);
+    expect(vol.samples![0]).toMatchObject({ file: 'dose/rtdose.dcm', frame: '2,7,12', frames: 15 });
+    expect(Array.from({ length: 64 }, (_, i) => vol.pixels[i * 3 + 1])).toEqual(Array.from(each.pixels.subarray(7 * 64, 8 * 64)));
+    // Volume samples have no single window to re-apply: no pre-display values.
+    expect(vol.values).toBeUndefined();
+    expect(each.values).toHaveLength(16 * 64);
+  });
+
   it('the lesion phantoms: 120 windowed 64×64 images, one group per patient', async () => {
     const r = await images(join(shared, 'lesions-dicom'));
     expect(r.shape).toEqual([64, 64, 1]);

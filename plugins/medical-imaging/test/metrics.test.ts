@@ -4,7 +4,7 @@
  * two classes, and sensitivity/specificity at the predicted class.
  */
 import { describe, expect, it } from 'vitest';
-import { runMetric } from '@lamina/plugin-sdk/testing';
+import { runMetric, runMetricValues } from '@lamina/plugin-sdk/testing';
 import plugin from '../src/index';
 import { positiveClass, rocAuc, rocCurve } from '../src/metrics';
 
@@ -41,6 +41,15 @@ describe('medical metrics', () => {
     expect(await runMetric(plugin, 'auc', data)).toBeCloseTo(6 / 9, 10);
     expect(await runMetric(plugin, 'sensitivity', data)).toBeCloseTo(2 / 3, 10);
     expect(await runMetric(plugin, 'specificity', data)).toBeCloseTo(2 / 3, 10);
+    const all = await runMetricValues(plugin, 'auc', data);
+    expect(all).toEqual({ test_auc: all.test_auc_lesion, test_auc_lesion: expect.closeTo(6 / 9, 10), test_auc_normal: expect.closeTo(6 / 9, 10) });
+  });
+
+  it('a metric answer that is neither a number nor named numbers is refused with the reason', async () => {
+    const { metricValues } = await import('@lamina/plugin-sdk');
+    expect(metricValues('auc', 'high')).toBe('returned string, not a number or an object of named numbers');
+    expect(metricValues('auc', { value: 1, 'Lesion!': 'x' })).toBe('returned "Lesion!": string, not a number');
+    expect(metricValues('auc', { value: 0.5, 'Ground Glass': 0.7 })).toEqual({ test_auc: 0.5, test_auc_ground_glass: 0.7 });
   });
 
   it('multi-class: macro one-vs-rest', async () => {
@@ -48,6 +57,10 @@ describe('medical metrics', () => {
     const auc = await runMetric(plugin, 'auc', data);
     // a: positives 0.8, 0.3 vs 0.1, 0.2 → 1; b: 0.8 vs 0.1, 0.2, 0.6 → 1; c: 0.6 vs 0.1, 0.1, 0.1 → 1.
     expect(auc).toBeCloseTo(1, 10);
+    // Per class (plugin API 1.2 named values): test_auc_<class>.
+    const all = await runMetricValues(plugin, 'auc', data);
+    expect(Object.keys(all).sort()).toEqual(['test_auc', 'test_auc_a', 'test_auc_b', 'test_auc_c']);
+    expect(all.test_auc_b).toBeCloseTo(1, 10);
     // Predictions a, b, c, b: recall a 1/2, b 1, c 1 → 5/6; specificity a 1, b 2/3, c 1 → 8/9.
     expect(await runMetric(plugin, 'sensitivity', data)).toBeCloseTo(5 / 6, 10);
     expect(await runMetric(plugin, 'specificity', data)).toBeCloseTo(8 / 9, 10);

@@ -17,6 +17,16 @@ const data = '/usr/lib/python3/dist-packages/nibabel/tests/data';
 const files = ['anatomical.nii', 'functional.nii', 'example4d.nii.gz', 'example_nifti2.nii.gz', 'standard.nii.gz'];
 const hasNibabel = existsSync('/usr/bin/python3') && existsSync(join(data, 'anatomical.nii'));
 
+/** A temp folder with one sub-folder per class holding copies of nibabel's test volumes. */
+function classFolders(prefix: string, classes: Record<string, string[]>): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  for (const [label, names] of Object.entries(classes)) {
+    mkdirSync(join(root, label));
+    for (const n of names) copyFileSync(join(data, n), join(root, label, n));
+  }
+  return root;
+}
+
 describe.skipIf(!hasNibabel)('NIfTI against nibabel', () => {
   const ref = JSON.parse(execFileSync('/usr/bin/python3', [join(__dirname, 'nibabel_stats.py'), ...files.map((f) => join(data, f))], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
@@ -52,12 +62,7 @@ describe.skipIf(!hasNibabel)('NIfTI against nibabel', () => {
   });
 
   it('imports a folder of volumes as slices, one group per volume; bad files are named', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'nifti-import-'));
-    mkdirSync(join(root, 'a'));
-    mkdirSync(join(root, 'b'));
-    copyFileSync(join(data, 'anatomical.nii'), join(root, 'a', 'anatomical.nii'));
-    copyFileSync(join(data, 'example_nifti2.nii.gz'), join(root, 'b', 'example_nifti2.nii.gz'));
-    copyFileSync(join(data, 'standard.nii.gz'), join(root, 'b', 'standard.nii.gz'));
+    const root = classFolders('nifti-import-', { a: ['anatomical.nii'], b: ['example_nifti2.nii.gz', 'standard.nii.gz'] });
     const r = await runImporter(plugin, 'nifti', root, { size: 16, axis: 'z' });
     expect(isImportedImages(r)).toBe(true);
     if (!isImportedImages(r)) return;
@@ -76,5 +81,29 @@ describe.skipIf(!hasNibabel)('NIfTI against nibabel', () => {
     const skipped = await runImporter(plugin, 'nifti', root, { 'skip-bad': 'true', size: 8 });
     expect((skipped as { info: Record<string, unknown> }).info).toMatchObject({ skipped: 1 });
     await expect(runImporter(plugin, 'nifti', root, { axis: 'w' })).rejects.toThrow(/axis must be x, y or z/);
+  });
+
+  it('--slices: a range of slices, or each volume as one sample with 3 slices as channels', async () => {
+    const root = classFolders('nifti-slices-', { a: ['anatomical.nii'], b: ['standard.nii.gz'] });
+    const each = await runImporter(plugin, 'nifti', root, { size: 8, axis: 'z' });
+    const range = await runImporter(plugin, 'nifti', root, { size: 8, axis: 'z', slices: '2-4' });
+    if (!isImportedImages(range) || !isImportedImages(each)) throw new Error('expected images');
+    // anatomical has 25 z-slices, standard 7: slices 2, 3, 4 of each.
+    expect(range.labels).toEqual(['a', 'a', 'a', 'b', 'b', 'b']);
+    expect(range.samples!.map((m) => m.slice)).toEqual([2, 3, 4, 2, 3, 4]);
+    expect(range.pixels.subarray(0, 64)).toEqual(each.pixels.subarray(2 * 64, 3 * 64));
+    const vol = await runImporter(plugin, 'nifti', root, { size: 8, axis: 'z', slices: 'volume' });
+    if (!isImportedImages(vol)) throw new Error('expected images');
+    expect(vol.shape).toEqual([8, 8, 3]);
+    expect(vol.labels).toEqual(['a', 'b']);
+    // 25 slices → 3 evenly spread: 4, 12, 20; channel k of the volume sample is that slice.
+    expect(vol.samples![0]).toMatchObject({ file: 'a/anatomical.nii', slice: '4,12,20', slices: 25 });
+    for (const [ch, k] of [[0, 4], [1, 12], [2, 20]]) {
+      const plane = Array.from({ length: 64 }, (_, i) => vol.pixels[i * 3 + ch]);
+      expect(plane).toEqual(Array.from(each.pixels.subarray(k * 64, (k + 1) * 64)));
+    }
+    expect(vol.info).toMatchObject({ slices: 'volume (3 slices as channels)' });
+    await expect(runImporter(plugin, 'nifti', root, { slices: '5-2' })).rejects.toThrow('slices "5-2": the range ends (2) before it starts (5)');
+    await expect(runImporter(plugin, 'nifti', root, { slices: 'some' })).rejects.toThrow('slices "some" is not each, A-B (e.g. 10-20), volume or volume:A-B');
   });
 });

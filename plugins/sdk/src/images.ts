@@ -22,6 +22,19 @@ export interface ImportedImages {
   groupKey?: string;
   /** Facts about the import recorded on the dataset and shown with it (size, window, skipped files…). */
   info?: Record<string, string | number | boolean>;
+  /**
+   * 1.2: facts per image (n entries), kept with the dataset for dataset views, e.g.
+   * `{ file: 'lesion/a.dcm', frame: 0, PatientID, Modality, PixelSpacing }`. A `file` entry (the path
+   * relative to the imported folder) is also what explanations name as the sample's source.
+   */
+  samples?: Record<string, string | number | boolean>[];
+  /**
+   * 1.2: each image's values before they were mapped to 0–255 (e.g. Hounsfield units before the
+   * window), same layout as `pixels`, so a viewer can window them again. Kept beside the dataset.
+   */
+  values?: Float32Array;
+  /** 1.2: what `values` are, e.g. "HU". */
+  valuesUnit?: string;
 }
 
 /** True when an importer's answer is images rather than a table. */

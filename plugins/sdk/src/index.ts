@@ -12,6 +12,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { ExplainViewRequests } from './explain';
+import type { DatasetViewRequests } from './datasetView';
 import type { TrainerDeclaration } from './params';
 import type { ImportedImages } from './images';
 
@@ -41,7 +42,11 @@ export interface PluginManifest {
     /** 1.1.0: `tasks` and `params` (see params.ts). */
     trainers?: TrainerDeclaration[];
     metrics?: { id: string; name: string; tasks: Task[]; higherIsBetter?: boolean }[];
-    views?: { id: string; title: string; location: 'run-detail' }[];
+    /**
+     * 'run-detail': a tab of a run's page. 1.2: 'dataset', a tab of the Datasets page (context.datasetId),
+     * shown only for datasets from the listed `importers` ("plugin/importer") when given.
+     */
+    views?: { id: string; title: string; location: 'run-detail' | 'dataset'; importers?: string[] }[];
     commands?: { id: string; title: string }[];
   };
 }
@@ -93,8 +98,15 @@ export interface MetricInput {
   probabilities: Float32Array | null;
 }
 
-/** Returns the metric's value; Lamina stores it as `test_<metric id>` on the run. */
-export type Metric = (input: MetricInput) => number | Promise<number>;
+/**
+ * Several named numbers from one metric (plugin API 1.2): `value` is stored as `test_<metric id>`,
+ * every other entry as `test_<metric id>_<name>` (lowercased; characters other than a–z, 0–9, _
+ * become _). E.g. `{ value: macroAuc, lesion: 0.97, normal: 0.97 }` → test_auc, test_auc_lesion, test_auc_normal.
+ */
+export type MetricValues = { value?: number; [name: string]: number | undefined };
+
+/** Returns the metric's value, stored as `test_<metric id>` on the run, or (1.2) several named values. */
+export type Metric = (input: MetricInput) => number | MetricValues | Promise<number | MetricValues>;
 
 // ---- trainers -------------------------------------------------------------------------------
 
@@ -193,10 +205,14 @@ export function definePlugin<T extends PluginDefinition>(definition: T): T {
 export interface ViewContext {
   viewId: string;
   runId: string | null;
+  /** 1.2: the dataset a dataset view is shown for (null in run views; absent before 1.2). */
+  datasetId?: string | null;
+  /** 1.2: the app's colour theme when the view was opened (also `<html data-theme>` in the view). */
+  theme?: 'light' | 'dark';
 }
 
-/** What a view can ask its host page for (explanations since 1.1.0: see explain.ts). */
-export interface ViewRequests extends ExplainViewRequests {
+/** What a view can ask its host page for (explanations since 1.1.0: see explain.ts; datasets since 1.2: datasetView.ts). */
+export interface ViewRequests extends ExplainViewRequests, DatasetViewRequests {
   getRun(args: { runId: string }): unknown;
   listMetricKeys(args: { runId: string }): string[];
   getMetricSeries(args: { runId: string; key: string; maxPoints?: number }): { step: number; value: number }[];
@@ -237,3 +253,6 @@ export * from './params';
 export * from './images';
 export * from './interactions';
 export * from './errors';
+export { metricValues, metricSuffix } from './metricValues';
+export * from './datasetView';
+export { rocAuc } from './roc';

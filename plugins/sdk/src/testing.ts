@@ -7,6 +7,7 @@
  *   const { metrics } = await fitTemplate(createModel, data, { epochs: 20 });
  *   const value = await runMetric(plugin, 'balanced_accuracy', metricInputFrom([0, 1], [[0.9, 0.1], [0.2, 0.8]], ['a', 'b']));
  */
+import { metricValues } from './metricValues';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -184,10 +185,21 @@ export async function fitTemplate(
 
 // ---- contributions ----------------------------------------------------------------------------
 
+/** The metric's main value (`test_<id>`); for a metric returning named values (1.2), its `value`. */
 export async function runMetric(plugin: PluginDefinition, id: string, input: MetricInput): Promise<number> {
+  const all = await runMetricValues(plugin, id, input);
+  const v = all[`test_${id}`];
+  if (v === undefined) throw new Error(`metric "${id}" returned no main value (only ${Object.keys(all).join(', ')})`);
+  return v;
+}
+
+/** Every value the metric gives, under the keys Lamina stores them as (`test_<id>`, `test_<id>_<name>`). */
+export async function runMetricValues(plugin: PluginDefinition, id: string, input: MetricInput): Promise<Record<string, number>> {
   const fn = plugin.metrics?.[id];
   if (!fn) throw new Error(`the plugin has no metric "${id}" (has: ${Object.keys(plugin.metrics ?? {}).join(', ') || 'none'})`);
-  return fn(input);
+  const r = metricValues(id, await fn(input));
+  if (typeof r === 'string') throw new Error(`metric "${id}" ${r}`);
+  return r;
 }
 
 export async function runImporter(plugin: PluginDefinition, id: string, file: string, options: Record<string, unknown> = {}): Promise<ImportedTable | ImportedImages> {

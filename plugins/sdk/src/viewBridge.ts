@@ -10,7 +10,8 @@
  *
  * Messages (all tagged `lamina: 'view/1'`):
  *   view → host  { kind: 'ready' }                          once the bridge is installed
- *   host → view  { kind: 'init', context: { viewId, runId } }
+ *   host → view  { kind: 'init', context: { viewId, runId, datasetId, theme } }   (datasetId, theme: plugin API 1.2;
+ *                the bridge also sets <html data-theme="light|dark"> so a view's CSS can follow the app)
  *   view → host  { kind: 'request', id, method, params }    methods: see ViewRequests in index.ts
  *   host → view  { kind: 'response', id, result } | { kind: 'response', id, error }
  *
@@ -70,7 +71,13 @@ export const VIEW_BRIDGE_SCRIPT = String.raw`(function () {
     var m = event.data;
     if (!m || m.lamina !== TAG) return;
     if (m.kind === 'init' && !context) {
-      context = Object.freeze({ viewId: String(m.context.viewId), runId: m.context.runId == null ? null : String(m.context.runId) });
+      context = Object.freeze({
+        viewId: String(m.context.viewId),
+        runId: m.context.runId == null ? null : String(m.context.runId),
+        datasetId: m.context.datasetId == null ? null : String(m.context.datasetId),
+        theme: m.context.theme === 'dark' ? 'dark' : 'light'
+      });
+      document.documentElement.setAttribute('data-theme', context.theme);
       resolveContext(context);
       mount();
     } else if (m.kind === 'response' && pending.has(m.id)) {

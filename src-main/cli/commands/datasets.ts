@@ -52,7 +52,7 @@ export const importCommand: Command = {
   name: 'import',
   summary: 'import a CSV/TSV/JSON file, an image folder or a built-in sample (sample:ID) as a dataset',
   usage:
-    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N] [--keep-column COL]… [--drop-column COL]… [--option KEY=VALUE]… (options for a plugin importer; --opt for short) [--encoding utf8|latin1] (text files are UTF-8; invalid bytes are an error unless --encoding latin1)',
+    'lamina import FILE|sample:ID [--name N] [--target COL] [--task classification|regression] [--split 0.7,0.15,0.15] [--seed S] [--importer ID] [--image-size N] [--slices each|A-B|volume[:A-B]] [--keep-column COL]… [--drop-column COL]… [--option KEY=VALUE]… (options for a plugin importer; --opt for short) [--encoding utf8|latin1] (text files are UTF-8; invalid bytes are an error unless --encoding latin1)',
   options: {
     name: { type: 'string' },
     target: { type: 'string' },
@@ -61,6 +61,7 @@ export const importCommand: Command = {
     seed: { type: 'string' },
     importer: { type: 'string' },
     'image-size': { type: 'string' },
+    slices: { type: 'string' },
     'keep-column': { type: 'string', multiple: true },
     'drop-column': { type: 'string', multiple: true },
     opt: { type: 'string', multiple: true },
@@ -88,7 +89,11 @@ export const importCommand: Command = {
       ...(encoding ? { encoding } : {}),
       ...columnOverrides(args.values['keep-column'], args.values['drop-column']),
       // --option k=v (or --opt k=v): options for a plugin importer.
-      ...importerOptions([...((args.values.option as string[] | undefined) ?? []), ...((args.values.opt as string[] | undefined) ?? [])]),
+      // --slices SPEC is --option slices=SPEC (volume importers: each, A-B, volume, volume:A-B).
+      ...importerOptions([
+        ...((args.values.option as string[] | undefined) ?? []), ...((args.values.opt as string[] | undefined) ?? []),
+        ...(args.values.slices ? [`slices=${String(args.values.slices)}`] : []),
+      ]),
       ...(args.values['image-size'] ? { imageSize: num(args.values['image-size'], 'image-size', { int: true, min: 4 }) } : {}),
       onProgress: (p: { phase: string; done: number; total: number | null }) => bar.update(p.total ? p.done / p.total : 0, `${p.phase}`),
     } as Parameters<typeof lamina.importDataset>[1];

@@ -39,6 +39,7 @@ const DOCS: Record<string, HelpDoc> = {
       ['--seed S', `seed of the split shuffle (default ${DEFAULT_SPLIT_SEED})`],
       ['--importer ID', "a plugin's dataset importer (default: chosen by extension)"],
       ['--image-size N', 'image folders: resize to N×N pixels (≥ 4)'],
+      ['--slices SPEC', 'NIfTI / multi-frame DICOM: each (every slice a sample), A-B (a range), volume[:A-B] (one sample per volume, 3 slices as channels)'],
     ],
     examples: ['lamina import sample:iris', 'lamina import data.csv --target label --split 0.8,0.1,0.1'],
   },

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import {
   activeRunSchema,
   classBalanceSchema,
+  datasetSamplesSchema,
   coreEventSchema,
   datasetMetaSchema,
   datasetPreviewSchema,
@@ -112,6 +113,16 @@ export const apiContract = {
   'datasets.augmentPreview': {
     input: z.object({ dataset: refSchema, augmentation: augmentationSchema.nullable(), seed: z.number().int().min(0).max(2 ** 32 - 1).optional(), count: z.number().int().min(1).max(64).optional() }),
     output: z.object({ shape: z.array(z.number().int()), samples: z.array(z.object({ label: z.string(), original: z.array(z.number()), augmented: z.array(z.number()) })) }),
+  /** Stored images with their per-sample facts (and pre-display values when kept), for dataset views. */
+  'datasets.imageSamples': {
+    input: z.object({
+      dataset: refSchema,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(64).default(16),
+      label: z.string().optional(),
+      split: z.enum(['train', 'validation', 'test']).optional(),
+    }),
+    output: datasetSamplesSchema,
   },
   'datasets.delete': { input: z.object({ dataset: refSchema }), output: ok },
 
@@ -212,7 +223,7 @@ export const apiContract = {
   },
   /** Views of enabled plugins for a place in the UI. */
   'plugins.views': {
-    input: z.object({ location: z.literal('run-detail').default('run-detail') }),
+    input: z.object({ location: z.enum(['run-detail', 'dataset']).default('run-detail') }),
     output: z.array(pluginViewRefSchema),
   },
   /** A view as one HTML document (for srcdoc where the CSP allows it; `lamina serve` and the app also serve it by URL). */

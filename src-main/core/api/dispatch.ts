@@ -24,6 +24,7 @@ import type { PluginInfo } from '../plugins/registry';
 import type { WorkspaceTrustInfo } from '../trust/restricted';
 import type { SampleDataset } from '../datasets/samples';
 import type { DatasetDistributions, DatasetImage, SplitChoice } from '../datasets/explore';
+import type { SamplesRequest, datasetSamples } from '../datasets/sampleSidecar';
 import {
   API_VERSION,
   apiContract,
@@ -54,6 +55,7 @@ export interface ApiCore {
   previewDataset(idOrName: string, range: { offset: number; limit: number }): Promise<DatasetPreview>;
   classBalance(idOrName: string): Promise<{ classes: string[]; counts: Record<'train' | 'validation' | 'test', number[]> }>;
   augmentPreview(idOrName: string, spec: AugmentationSpec | null, opts?: { seed?: number; count?: number }): Promise<AugmentPreview>;
+  datasetSamplePage(idOrName: string, req: SamplesRequest): ReturnType<typeof datasetSamples>;
   deleteDataset(idOrName: string): void;
   listTemplates(): TemplateInfo[];
   inspectModel(source: string, dataset: string, params?: Record<string, string | number | boolean>): Promise<ModelInspection>;
@@ -83,7 +85,7 @@ export interface ApiCore {
   installPlugin(source: string): Promise<PluginInfo>;
   setPluginEnabled(id: string, enabled: boolean): Promise<PluginInfo>;
   runPluginCommand(pluginId: string, commandId: string, args?: Record<string, unknown>): Promise<{ pluginId: string; commandId: string; result: unknown }>;
-  listPluginViews(location?: string): { pluginId: string; viewId: string; title: string }[];
+  listPluginViews(location?: string): { pluginId: string; viewId: string; title: string; location?: string; importers?: string[] }[];
   getPluginView(pluginId: string, viewId: string): { pluginId: string; viewId: string; title: string; html: string };
   explainRun(runId: string, req?: ExplainRequest): Promise<ExplainResult>;
   listExplanations(runId: string): ExplainResult[];
@@ -198,6 +200,7 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'plugins.setEnabled': (core, { id, enabled }) => core.setPluginEnabled(id, enabled),
   'plugins.runCommand': (core, input) => core.runPluginCommand(input.pluginId, input.commandId, input.args),
   'plugins.views': (core, { location }) => core.listPluginViews(location),
+  'datasets.imageSamples': (core, { dataset, ...req }) => core.datasetSamplePage(dataset, req),
   'plugins.view': (core, { pluginId, viewId }) => core.getPluginView(pluginId, viewId),
   'runs.explain': (core, { runId, ...req }) => core.explainRun(runId, req),
   'runs.explanations': (core, { runId }) => core.listExplanations(runId),

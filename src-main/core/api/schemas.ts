@@ -222,6 +222,24 @@ export const classificationReportSchema = z.object({
   misclassified: z
     .array(z.object({ row: z.number(), actual: z.number(), predicted: z.number(), confidence: z.number(), actualProbability: z.number() }))
     .optional(),
+  curves: z
+    .object({
+      perClass: z.array(
+        z.object({
+          label: z.string(),
+          positives: z.number(),
+          negatives: z.number(),
+          auc: z.number().nullable(),
+          averagePrecision: z.number().nullable(),
+          roc: z.array(z.tuple([z.number(), z.number(), z.number()])),
+          pr: z.array(z.tuple([z.number(), z.number(), z.number()])),
+        }),
+      ),
+      macroAuc: z.number().nullable(),
+      n: z.number(),
+    })
+    .nullable()
+    .optional(),
 });
 
 export const runListItemSchema = z.object({
@@ -285,7 +303,29 @@ export const pluginInfoSchema = z.object({
   restricted: z.boolean().optional(),
   ignoredCopies: z.array(z.object({ path: z.string(), origin: z.enum(['builtin', 'user', 'workspace']) })).optional(),
 });
-export const pluginViewRefSchema = z.object({ pluginId: z.string(), viewId: z.string(), title: z.string() });
+export const pluginViewRefSchema = z.object({
+  pluginId: z.string(), viewId: z.string(), title: z.string(),
+  // 1.2: where the view goes, and (dataset views) which importers' datasets it is for
+  location: z.string().optional(), importers: z.array(z.string()).optional(),
+});
+
+/** Stored samples of an image dataset, for dataset views (plugin API 1.2; see the SDK's datasetView.ts). */
+export const datasetSamplesSchema = z.object({
+  datasetId: z.string(),
+  total: z.number(),
+  shape: z.array(z.number()),
+  classes: z.array(z.string()),
+  hasValues: z.boolean(),
+  valuesUnit: z.string().nullable(),
+  samples: z.array(z.object({
+    index: z.number(),
+    split: z.enum(['train', 'validation', 'test']),
+    label: z.string(),
+    meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    pixels: z.string(),
+    values: z.string().nullable(),
+  })),
+});
 
 /** Import options a client may send (the progress callback is the transport's business). */
 export const importOptionsSchema = z.object({

@@ -182,6 +182,10 @@ export interface PluginImportedImages {
   groups?: string[];
   groupKey?: string;
   info?: Record<string, string | number | boolean>;
+  /** Plugin API 1.2: per-image facts and pre-display values (see the SDK's ImportedImages). */
+  samples?: Record<string, string | number | boolean>[];
+  values?: Float32Array;
+  valuesUnit?: string;
 }
 
 export interface PluginCommandResultMessage {

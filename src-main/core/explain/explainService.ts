@@ -17,6 +17,7 @@ import type { RunStore } from '../store/runStore';
 import { runArtifactsDir, type WorkspacePaths } from '../workspace/workspace';
 import { verifyDatasetFile } from '../datasets/loadDataset';
 import { listImageFolder } from '../datasets/imageFolder';
+import { sampleSources } from '../datasets/sampleSidecar';
 import { LaminaError } from '../util/errors';
 import { sha256 } from '../util/hash';
 
@@ -84,7 +85,7 @@ export class ExplainService {
     rmSync(outDir, { recursive: true, force: true });
     const msg: ExplainJobMessage = {
       type: 'explain', runId: run.id, modelDir, dataset: meta, datasetFile, seed: run.seed, backend: run.backend,
-      method, selection, options, outDir, dir, sources: meta.kind === 'image' ? await imageSources(meta) : null,
+      method, selection, options, outDir, dir, sources: meta.kind === 'image' ? await imageSources(meta, this.deps.paths.root) : null,
     };
     const answer = await this.job(msg, opts);
     if (answer.status === 'cancelled' || !answer.result) throw new LaminaError('failed', `explaining run ${run.id} was cancelled`);
@@ -160,7 +161,10 @@ export class ExplainService {
 }
 
 /** Each row's image file relative to the imported folder, when the folder is still there unchanged. */
-async function imageSources(meta: DatasetMeta): Promise<string[] | null> {
+async function imageSources(meta: DatasetMeta, root: string): Promise<string[] | null> {
+  // A plugin importer's `file` fact per sample (plugin API 1.2), e.g. DICOM files.
+  const recorded = sampleSources(join(root, meta.file), meta.rows);
+  if (recorded) return recorded;
   try {
     if (!statSync(meta.source).isDirectory()) return null;
     const { files } = await listImageFolder(meta.source);

@@ -47,7 +47,8 @@ const contributes = z
     }).strict()).optional(),
     trainers: z.array(z.object({ id, name: text, description: z.string().optional(), tasks: tasks.optional(), params: z.array(trainerParam).optional() }).strict()).optional(),
     metrics: z.array(z.object({ id: z.string().regex(/^[a-z0-9_]{1,48}$/, 'must be lowercase letters, digits or "_"'), name: text, tasks, higherIsBetter: z.boolean().optional() }).strict()).optional(),
-    views: z.array(z.object({ id, title: text, location: z.literal('run-detail') }).strict()).optional(),
+    // 1.2: 'dataset' views (a tab of the Datasets page), optionally only for some importers' datasets
+    views: z.array(z.object({ id, title: text, location: z.enum(['run-detail', 'dataset']), importers: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'must be "plugin/importer"')).optional() }).strict()).optional(),
     commands: z.array(z.object({ id, title: text }).strict()).optional(),
   })
   .strict();

@@ -284,9 +284,12 @@ export class PluginRegistry {
     return this.active().flatMap((p) => p.manifest.contributes.datasetImporters.map((i) => i.id));
   }
 
-  views(location = 'run-detail'): { pluginId: string; viewId: string; title: string }[] {
+  /** Views of enabled plugins at one location, or at every location when none is given. */
+  views(location: string | null = 'run-detail'): { pluginId: string; viewId: string; title: string; location: string; importers?: string[] }[] {
     return this.active().flatMap((p) =>
-      p.manifest.contributes.views.filter((v) => v.location === location).map((v) => ({ pluginId: p.manifest.id, viewId: v.id, title: v.title })),
+      p.manifest.contributes.views
+        .filter((v) => location === null || v.location === location)
+        .map((v) => ({ pluginId: p.manifest.id, viewId: v.id, title: v.title, location: v.location, ...(v.importers ? { importers: v.importers } : {}) })),
     );
   }
 

@@ -23,7 +23,8 @@ export function viewDocument(opts: { pluginDir: string; renderer: string; title:
     '<html><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="${VIEW_CSP}">`,
     `<title>${title}</title>`,
-    '<style>html,body{margin:0;font:13px system-ui,sans-serif;color:#222}#lamina-view-root{padding:8px}</style>',
+    // The bridge sets <html data-theme> from the app's theme (plugin API 1.2): dark views by default in dark mode.
+    '<style>html,body{margin:0;font:13px system-ui,sans-serif;color:#222}#lamina-view-root{padding:8px}html[data-theme="dark"],html[data-theme="dark"] body{background:#18181c;color:#e6e6e6}</style>',
     '</head><body><div id="lamina-view-root"></div>',
     inlineScript(VIEW_BRIDGE_SCRIPT),
     inlineScript(renderer),

@@ -11,6 +11,8 @@ export type PluginViewRef = ApiOutput<'plugins.views'>[number];
 export const usePluginsStore = defineStore('plugins', () => {
   const list = ref<PluginInfo[]>([]);
   const views = ref<PluginViewRef[]>([]);
+  /** Plugin API 1.2: views shown as tabs of the Datasets page. */
+  const datasetViews = ref<PluginViewRef[]>([]);
   const loading = ref(false);
   const error = ref<string | null>(null);
   let loaded: Promise<void> | null = null;
@@ -31,13 +33,18 @@ export const usePluginsStore = defineStore('plugins', () => {
   );
   const importerExtensions = computed(() => [...new Set(importers.value.flatMap((i) => i.extensions))]);
 
+  async function loadViews(): Promise<void> {
+    const [run, dataset] = await Promise.all([call('plugins.views', {}), call('plugins.views', { location: 'dataset' })]);
+    views.value = run;
+    datasetViews.value = dataset;
+  }
+
   async function refresh(): Promise<void> {
     loading.value = true;
     error.value = null;
     try {
-      const [l, v] = await Promise.all([call('plugins.list', {}), call('plugins.views', {})]);
+      const [l] = await Promise.all([call('plugins.list', {}), loadViews()]);
       list.value = l;
-      views.value = v;
     } catch (err) {
       error.value = (err as Error).message;
     } finally {
@@ -54,7 +61,7 @@ export const usePluginsStore = defineStore('plugins', () => {
     loading.value = true;
     try {
       list.value = await call('plugins.check', {});
-      views.value = await call('plugins.views', {});
+      await loadViews();
     } finally {
       loading.value = false;
     }
@@ -63,7 +70,7 @@ export const usePluginsStore = defineStore('plugins', () => {
   async function setEnabled(id: string, enabled: boolean): Promise<PluginInfo> {
     const info = await call('plugins.setEnabled', { id, enabled });
     list.value = list.value.map((p) => (p.id === id ? info : p));
-    views.value = await call('plugins.views', {});
+    await loadViews();
     return info;
   }
 
@@ -83,5 +90,5 @@ export const usePluginsStore = defineStore('plugins', () => {
     }
   }
 
-  return { list, views, loading, error, active, importers, trainers, importerExtensions, refresh, ensure, check, setEnabled, install, runCommand };
+  return { list, views, datasetViews, loading, error, active, importers, trainers, importerExtensions, refresh, ensure, check, setEnabled, install, runCommand };
 });

@@ -30,7 +30,7 @@ describe.skipIf(!existsSync(CHROMIUM))('plugin views in a sandboxed iframe (Chro
     process.env.LAMINA_PLUGINS_DIR = userDir;
     const core = Lamina.open(mkdtempSync(join(tmpdir(), 'lamina-view-ws-')));
     try {
-      expect(core.listPluginViews()).toContainEqual({ pluginId: 'good-js', viewId: 'probe', title: 'Sandbox probe' });
+      expect(core.listPluginViews()).toContainEqual({ pluginId: 'good-js', viewId: 'probe', title: 'Sandbox probe', location: 'run-detail' });
       viewHtml = core.getPluginView('good-js', 'probe').html;
       expect(() => core.getPluginView('good-js', 'nope')).toThrow(/no view "nope"/);
     } finally {

@@ -163,7 +163,7 @@ describe('contract', () => {
     expect(list.ok && list.value.map((p) => p.id)).toContain('good-js');
     const views = await dispatch(core, 'plugins.views', {}, ctx);
     // First-party plugins (ensembles) contribute views too.
-    expect(views.ok && views.value).toContainEqual({ pluginId: 'good-js', viewId: 'probe', title: 'Sandbox probe' });
+    expect(views.ok && views.value).toContainEqual({ pluginId: 'good-js', viewId: 'probe', title: 'Sandbox probe', location: 'run-detail' });
     const view = await dispatch(core, 'plugins.view', { pluginId: 'good-js', viewId: 'probe' }, ctx);
     expect(view.ok && view.value.html).toContain("laminaView.register('probe'");
     const missing = await dispatch(core, 'plugins.view', { pluginId: 'good-js', viewId: 'nope' }, ctx);

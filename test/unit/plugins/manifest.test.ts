@@ -60,6 +60,14 @@ describe('plugin manifest', () => {
     expect(failure(pluginDir('{ not json')).message).toContain('not valid JSON');
   });
 
+  it('plugin API 1.2: dataset views, optionally for some importers; other locations and bad importer ids are named', () => {
+    const view = (v: Record<string, unknown>) => pluginDir({ name: 'x', version: '1.0.0', lamina: { apiVersion: '^1', renderer: 'v.js', contributes: { views: [{ id: 'v', title: 'V', ...v }] } } }, { 'v.js': '' });
+    const m = readPluginManifest(view({ location: 'dataset', importers: ['x/scans'] }));
+    expect(m.contributes.views).toEqual([{ id: 'v', title: 'V', location: 'dataset', importers: ['x/scans'] }]);
+    expect(failure(view({ location: 'sidebar' })).location.field).toBe('lamina.contributes.views[0].location');
+    expect(failure(view({ location: 'dataset', importers: ['scans'] })).message).toContain('must be "plugin/importer"');
+  });
+
   it('requires main for code contributions, an existing main, and unique ids', () => {
     const noMain = pluginDir({ name: 'x', version: '1.0.0', lamina: { apiVersion: '^1', contributes: { metrics: [{ id: 'm', name: 'M', tasks: ['classification'] }] } } });
     expect(failure(noMain).location.field).toBe('lamina.main');

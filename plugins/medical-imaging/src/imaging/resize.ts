@@ -4,7 +4,15 @@
  * (the core's) is not for plugins.
  */
 export function resizeToBytes(src: Float64Array, h: number, w: number, c: number, H: number, W: number): Uint8Array {
-  const out = new Uint8Array(H * W * c);
+  const v = resizeValues(src, h, w, c, H, W);
+  const out = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(v[i])));
+  return out;
+}
+
+/** The same resize without rounding (for values kept before windowing, e.g. Hounsfield units). */
+export function resizeValues(src: ArrayLike<number>, h: number, w: number, c: number, H: number, W: number): Float64Array {
+  const out = new Float64Array(H * W * c);
   const sy = h / H, sx = w / W;
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
@@ -24,7 +32,7 @@ export function resizeToBytes(src: Float64Array, h: number, w: number, c: number
           const at = (yy: number, xx: number) => src[(yy * w + xx) * c + k];
           v = (at(y0, x0) * (1 - dx) + at(y0, x1) * dx) * (1 - dy) + (at(y1, x0) * (1 - dx) + at(y1, x1) * dx) * dy;
         }
-        out[(y * W + x) * c + k] = Math.max(0, Math.min(255, Math.round(v)));
+        out[(y * W + x) * c + k] = v;
       }
     }
   }

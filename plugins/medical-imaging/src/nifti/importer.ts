@@ -3,7 +3,8 @@
  * CSV) → an image dataset of slices along `axis` (x, y or z; default z). A volume's slices share
  * its file as their group, so all of them land in one split. Intensities: `window=C,W` or a
  * preset, else each volume's range. Options: axis, window, size, skip-bad, labels, min-fraction
- * (skip slices whose non-zero area is below it; default 0).
+ * (skip slices whose non-zero area is below it; default 0), slices (each, A-B, volume, volume:A-B: see
+ * imaging/slices.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { ImportInputError, type ImportedImages, type ImporterContext } from '@lamina/plugin-sdk';
@@ -12,6 +13,7 @@ import { labelledFiles } from '../imaging/labelledFiles';
 import { resizeToBytes } from '../imaging/resize';
 import { applyWindow, parseWindow, rangeWindow } from '../imaging/window';
 import { NiftiFileError, readNifti, slice } from './read';
+import { VOLUME_CHANNELS, describeSlices, parseSlices, sliceIndices, stackChannels } from '../imaging/slices';
 
 function axisOption(v: unknown): 0 | 1 | 2 {
   if (v === undefined || v === '') return 2;
@@ -32,10 +34,12 @@ export async function importNifti(root: string, ctx: ImporterContext): Promise<I
     throw new ImportInputError((e as Error).message);
   }
   const minFraction = Number(o['min-fraction'] ?? 0);
+  const slices = parseSlices(o.slices);
   const files = labelledFiles(root, (n) => /\.nii(\.gz)?$/i.test(n), o.labels);
   const pixels: Uint8Array[] = [];
   const labels: string[] = [];
   const groups: string[] = [];
+  const facts: Record<string, string | number | boolean>[] = [];
   const bad: string[] = [];
   let done = 0;
   for (const f of files) {
@@ -48,13 +52,28 @@ export async function importNifti(root: string, ctx: ImporterContext): Promise<I
       continue;
     }
     const w = choice.kind === 'fixed' ? choice.window : rangeWindow(vol.voxels);
-    for (let k = 0; k < vol.dims[axis]; k++) {
+    const indices = sliceIndices(slices, vol.dims[axis]);
+    const planes: Uint8Array[] = [];
+    for (const k of indices) {
       const s = slice(vol, axis, k);
-      if (minFraction > 0 && s.pixels.filter((v) => v !== 0).length / s.pixels.length < minFraction) continue;
+      if (!slices.volume && minFraction > 0 && s.pixels.filter((v) => v !== 0).length / s.pixels.length < minFraction) continue;
       applyWindow(s.pixels, w);
-      pixels.push(resizeToBytes(s.pixels, s.rows, s.cols, 1, size, size));
+      const plane = resizeToBytes(s.pixels, s.rows, s.cols, 1, size, size);
+      if (slices.volume) {
+        planes.push(plane);
+        continue;
+      }
+      pixels.push(plane);
       labels.push(f.label);
       groups.push(f.name);
+      facts.push({ file: f.name, slice: k, slices: vol.dims[axis], axis: 'xyz'[axis] });
+    }
+    if (slices.volume && planes.length) {
+      // One sample per volume: its chosen slices as channels.
+      pixels.push(stackChannels(planes));
+      labels.push(f.label);
+      groups.push(f.name);
+      facts.push({ file: f.name, slice: indices.join(','), slices: vol.dims[axis], axis: 'xyz'[axis] });
     }
     ctx.progress(++done, files.length);
   }
@@ -62,15 +81,18 @@ export async function importNifti(root: string, ctx: ImporterContext): Promise<I
     throw new ImportInputError(`${bad.length} of ${files.length} NIfTI files cannot be read (nothing imported; --opt skip-bad=true imports the rest): ${bad.slice(0, 10).join('; ')}`);
   }
   if (!labels.length) throw new ImportInputError(`${root}: no NIfTI slices to import`);
-  const all = new Uint8Array(labels.length * size * size);
-  pixels.forEach((p, i) => all.set(p, i * size * size));
+  const channels = slices.volume ? VOLUME_CHANNELS : 1;
+  const per = size * size * channels;
+  const all = new Uint8Array(labels.length * per);
+  pixels.forEach((p, i) => all.set(p, i * per));
   return {
     kind: 'images',
-    shape: [size, size, 1],
+    shape: [size, size, channels],
     pixels: all,
     labels,
     groups,
     groupKey: 'volume',
-    info: { format: 'NIfTI', size, axis: 'xyz'[axis], window: choice.kind === 'fixed' ? choice.name : 'volume range', files: files.length - bad.length, images: labels.length, ...(bad.length ? { skipped: bad.length, skippedFiles: bad.slice(0, 20).join('; ') } : {}) },
+    samples: facts,
+    info: { format: 'NIfTI', size, axis: 'xyz'[axis], slices: describeSlices(slices), window: choice.kind === 'fixed' ? choice.name : 'volume range', files: files.length - bad.length, images: labels.length, ...(bad.length ? { skipped: bad.length, skippedFiles: bad.slice(0, 20).join('; ') } : {}) },
   };
 }

@@ -5,6 +5,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { ClassificationReport, MisclassifiedSample } from '../../domain';
 import { argmaxRows, classificationReport, regressionMetrics } from './evaluation';
+import { scoreCurves } from './scoreCurves';
 import type { LabelForm, SplitTensors } from './labels';
 
 type Tf = typeof TF;
@@ -49,8 +50,11 @@ export async function evaluateTestSplit(
     return { testMetrics, report: null, outputs };
   }
   const predicted = form === 'binary' ? Int32Array.from(values, (p) => (p >= 0.5 ? 1 : 0)) : argmaxRows(values, width);
-  const report = classificationReport(test.targets, predicted, classes);
-  report.misclassified = worstMistakes(test.rows, test.targets, predicted, values, width, form === 'binary');
+  const report = {
+    ...classificationReport(test.targets, predicted, classes),
+    curves: scoreCurves(test.targets, values, width, classes),
+    misclassified: worstMistakes(test.rows, test.targets, predicted, values, width, form === 'binary'),
+  };
   testMetrics.test_accuracy = report.accuracy;
   testMetrics.test_f1_macro = report.macroF1;
   return { testMetrics, report, outputs };

@@ -28,6 +28,12 @@ export function checkImages(p: LoadedPlugin, importerId: string, t: ImportedImag
   if (t.groups !== undefined && (!Array.isArray(t.groups) || t.groups.length !== n)) {
     throw bad(`images: groups must have one entry per image (${n}), got ${Array.isArray(t.groups) ? t.groups.length : typeof t.groups}`);
   }
+  if (t.samples !== undefined && (!Array.isArray(t.samples) || t.samples.length !== n || !t.samples.every((m) => typeof m === 'object' && m !== null && !Array.isArray(m)))) {
+    throw bad(`images: samples must be one object of facts per image (${n}), got ${Array.isArray(t.samples) ? `${t.samples.length} entries` : typeof t.samples}`);
+  }
+  if (t.values !== undefined && (!(t.values instanceof Float32Array) || t.values.length !== t.pixels.length)) {
+    throw bad(`images: values must be a Float32Array as long as pixels (${t.pixels.length}), got ${t.values instanceof Float32Array ? t.values.length : typeof t.values}`);
+  }
   const info: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(t.info ?? {})) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') info[k] = v;
@@ -43,6 +49,15 @@ export function checkImages(p: LoadedPlugin, importerId: string, t: ImportedImag
       ...(t.groups ? { groups: t.groups.map(String) } : {}),
       ...(t.groupKey ? { groupKey: String(t.groupKey) } : {}),
       info,
+      ...(t.samples ? { samples: t.samples.map(plainFacts) } : {}),
+      ...(t.values ? { values: t.values, ...(t.valuesUnit ? { valuesUnit: String(t.valuesUnit) } : {}) } : {}),
     },
   };
+}
+
+/** Only string, number and boolean facts are kept (anything else is left out). */
+function plainFacts(m: Record<string, unknown>): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(m)) if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') out[k] = v;
+  return out;
 }

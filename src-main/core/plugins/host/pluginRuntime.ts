@@ -26,6 +26,8 @@ import { checkImages, isImportedImages } from './importedImages';
 import type { ImportedImages } from '../../../../plugins/sdk/src/images';
 import { isImportInputError } from '../../../../plugins/sdk/src/errors';
 import { writeFileAtomicSync } from '../../util/atomicWrite';
+import { scoreCurves } from '../../engine/host/scoreCurves';
+import { metricValues } from '../../../../plugins/sdk/src/metricValues';
 
 type Emit = (m: HostToCoreMessage) => void;
 
@@ -183,8 +185,10 @@ export async function computePluginMetrics(
         const value = await guarded(p, 'metric', `metric "${id}"`, () =>
           fn({ ...input, yTrue: input.yTrue.slice(), yPred: input.yPred.slice(), probabilities: input.probabilities?.slice() ?? null }),
         );
-        if (typeof value !== 'number') throw new PluginCodeError(pluginId, 'metric', new Error(`returned ${typeof value}, not a number`), `metric "${id}"`);
-        out[`test_${id}`] = value;
+        // A number, or (plugin API 1.2) several named numbers: { value, <name>: … } → test_<id>, test_<id>_<name>.
+        const values = metricValues(id, value);
+        if (typeof values === 'string') throw new PluginCodeError(pluginId, 'metric', new Error(values), `metric "${id}"`);
+        Object.assign(out, values);
       } catch (e) {
         if (!(e instanceof PluginCodeError)) throw e;
         reportPluginError(emit, e);
@@ -335,6 +339,7 @@ async function trainWith(p: LoadedPlugin, input: PluginTrainInput): Promise<Done
     const input2 = metricInput(meta.task, meta.classes, test.y, outputs.values, outputs.width);
     if (meta.task === 'classification') {
       report = classificationReport(input2.yTrue, input2.yPred, meta.classes);
+      report.curves = scoreCurves(input2.yTrue, input2.probabilities!, input2.probabilities!.length / test.n, meta.classes);
       testMetrics.test_loss = crossEntropy(input2.yTrue, input2.probabilities!, input2.probabilities!.length / test.n);
       testMetrics.test_accuracy = report.accuracy;
       testMetrics.test_f1_macro = report.macroF1;
