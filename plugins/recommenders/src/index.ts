@@ -4,7 +4,7 @@
  */
 import { definePlugin } from '@lamina/plugin-sdk';
 import { importInteractions } from './importer';
-import { biasTrainer, bprTrainer, itemKnnTrainer, mfTrainer, popularityTrainer } from './trainers';
+import { biasTrainer, bprTrainer, itemKnnTrainer, mfTrainer, neuMfTrainer, popularityTrainer } from './trainers';
 
 export default definePlugin({
   importers: { interactions: (file, ctx) => importInteractions(file, ctx) },
@@ -14,5 +14,6 @@ export default definePlugin({
     'item-knn': itemKnnTrainer,
     mf: mfTrainer,
     bpr: bprTrainer,
+    neumf: neuMfTrainer,
   },
 });
