@@ -4,9 +4,11 @@
  */
 import { definePlugin } from '@lamina/plugin-sdk';
 import { importInteractions } from './importer';
+import { recommend, users } from './recommend';
 import { biasTrainer, bprTrainer, itemKnnTrainer, mfTrainer, neuMfTrainer, popularityTrainer } from './trainers';
 
 export default definePlugin({
+  commands: { recommend, users },
   importers: { interactions: (file, ctx) => importInteractions(file, ctx) },
   trainers: {
     popularity: popularityTrainer,

@@ -248,7 +248,7 @@ export const pluginContributesSchema = z.object({
   trainers: z.array(contributionId.extend({ name: z.string() })),
   metrics: z.array(contributionId.extend({ name: z.string() })),
   views: z.array(contributionId.extend({ title: z.string(), location: z.string() })),
-  commands: z.array(contributionId.extend({ title: z.string() })),
+  commands: z.array(contributionId.extend({ title: z.string(), runArg: z.string().optional() })),
 });
 export const pluginInfoSchema = z.object({
   id: z.string(),
