@@ -46,7 +46,8 @@ laminaView.register('recommendations', async (root, view) => {
     root.textContent = e instanceof Error ? e.message : String(e);
     return;
   }
-  const form = el('form', undefined, 'display: flex; gap: 12px; align-items: end; flex-wrap: wrap; margin-bottom: 10px');
+  // A div, not a <form>: the view's sandbox (allow-scripts only) blocks form submission, submit events included.
+  const form = el('div', undefined, 'display: flex; gap: 12px; align-items: end; flex-wrap: wrap; margin-bottom: 10px');
   const field = (label: string, input: HTMLElement) => {
     const l = el('label', undefined, 'display: flex; flex-direction: column; gap: 2px; font-size: 12px');
     l.append(label, input);
@@ -68,18 +69,21 @@ laminaView.register('recommendations', async (root, view) => {
   field(`User (${list.total}${list.total > list.users.length ? `, first ${list.users.length} listed` : ''})`, user);
   field('Top k', k);
   const show = el('button', 'Show', 'font: inherit; padding: 4px 14px');
-  show.type = 'submit';
+  show.type = 'button';
   form.appendChild(show);
   const status = el('p', '', 'margin: 4px 0; color: #5a6275');
   status.setAttribute('data-testid', 'rec-status');
   const out = el('div', undefined, 'display: flex; gap: 20px; flex-wrap: wrap; align-items: flex-start');
   root.append(form, status, out);
 
+  let latest = 0; // only the newest request draws (a select change and a click can overlap)
   const render = async () => {
+    const mine = ++latest;
     status.textContent = 'Scoring…';
     out.replaceChildren();
     try {
       const r = (await run('recommend', { user: user.value, k: Number(k.value) })) as Recommendations;
+      if (mine !== latest) return;
       status.textContent = `${r.trainer}: top ${r.k} for user ${r.user}, excluding the ${r.historyTotal} items they already have (training and validation).`;
       out.append(
         table('rec-recommendations', 'Recommendations', ['#', 'Item', 'Title', 'Score'], r.recommendations.map((x) => [x.rank, x.item, x.title ?? '—', x.score.toFixed(4)]), [0, 3]),
@@ -92,12 +96,13 @@ laminaView.register('recommendations', async (root, view) => {
         ),
       );
     } catch (e) {
-      status.textContent = e instanceof Error ? e.message : String(e);
+      if (mine === latest) status.textContent = e instanceof Error ? e.message : String(e);
     }
   };
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    void render();
+  show.addEventListener('click', () => void render());
+  user.addEventListener('change', () => void render());
+  k.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') void render();
   });
   await render();
 });
