@@ -1,8 +1,9 @@
 /**
  * The recommenders plugin's "Recommendations" run-detail view on MovieLens-small (titles joined from
  * movies.csv): pick a user and k, see the user's history and the top-k with scores, read from the run's
- * saved model by the plugin's `recommend` command (plugin API 1.2). Screenshots at 1440×900 and
- * 1024×700, light and dark, under test-results/screenshots.
+ * saved model by the plugin's `recommend` command (plugin API 1.2). Also the dataset's interactions
+ * summary on the Datasets page and the NeuMF trainer's declared params as a form on the Train page.
+ * Screenshots at 1440×900 and 1024×700, light and dark, under test-results/screenshots.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
@@ -34,6 +35,35 @@ test('Recommendations view: a user’s history and top-k from a trained mf run',
     .poll(async () => (await api<{ run: { status: string } }>('runs.detail', { runId: run.id })).run.status, { timeout: 400_000, intervals: [2000] })
     .toBe('completed');
 
+  // The Datasets page: the interactions summary (users, items, density, split, histogram, long tail).
+  await page.goto(own.server.url);
+  await page.getByTestId('nav-datasets').click();
+  await page.locator('[data-testid="dataset-row"][data-name="movielens-small"]').click();
+  await page.locator('.n-tabs-tab', { hasText: 'Interactions' }).click();
+  const summary = page.getByTestId('interactions-summary');
+  await expect(summary.getByTestId('ix-users')).toHaveText('671');
+  await expect(summary.getByTestId('ix-items')).toHaveText('9,066');
+  await expect(summary.getByTestId('ix-density')).toHaveText('1.64 %');
+  await expect(summary.getByTestId('ix-split')).toContainText('random: train 80,003');
+  await expect(summary.getByTestId('chart-rating-histogram')).toBeVisible();
+  await expect(summary.getByTestId('chart-long-tail')).toBeVisible();
+  await page.waitForTimeout(500);
+  await shot(page, '61-interactions-summary');
+
+  // The Train page: NeuMF's declared params as a form.
+  await page.getByTestId('nav-train').click();
+  // The menu is a virtual list: scroll it until the option exists.
+  const neumf = page.locator('.n-base-select-option', { hasText: 'NeuMF (recommenders)' });
+  await expect(async () => {
+    if (!(await page.locator('.n-base-select-option').first().isVisible())) await page.getByTestId('train-trainer').click();
+    await page.locator('.n-base-select-option').first().hover({ timeout: 2_000 });
+    await page.mouse.wheel(0, 400);
+    await neumf.click({ timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(page.getByTestId('trainer-param-layers').locator('input')).toHaveAttribute('placeholder', '32,16,8 (default)');
+  await expect(page.getByTestId('trainer-param-negatives').locator('input')).toHaveAttribute('placeholder', '4 (default)');
+  await shot(page, '62-neumf-params');
+
   await openRecommendations(page, run.id);
   const view = page.frameLocator('[data-testid="plugin-view-frame"]').locator('#lamina-view-root');
   const recs = view.getByTestId('rec-recommendations');
@@ -62,6 +92,13 @@ test('Recommendations view: a user’s history and top-k from a trained mf run',
       await expect(recs.locator('tr')).toHaveCount(11, { timeout: 120_000 });
       await page.waitForTimeout(300);
       await shot(page, `60-recommendations-${w}x${h}-${dark ? 'dark' : 'light'}`);
+      await page.goto(own.server.url); // closes the run drawer
+      await page.getByTestId('nav-datasets').click();
+      await page.locator('[data-testid="dataset-row"][data-name="movielens-small"]').click();
+      await page.locator('.n-tabs-tab', { hasText: 'Interactions' }).click();
+      await expect(page.getByTestId('chart-long-tail')).toBeVisible();
+      await page.waitForTimeout(500);
+      await shot(page, `61-interactions-summary-${w}x${h}-${dark ? 'dark' : 'light'}`);
     }
   }
   expect(errors).toEqual([]);
