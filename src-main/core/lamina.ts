@@ -45,6 +45,8 @@ import { pluginRoots } from './plugins/locations';
 import { PluginAwareEngine, NO_MODEL_MARK } from './plugins/pluginEngine';
 import type { RemoteTraining } from './distributed/coordinator';
 import { PluginHostClient } from './plugins/pluginHostClient';
+import { commandRunId } from './plugins/commandRun';
+import type { CommandRunRecord } from './engine/protocol';
 import { readPluginManifest, type PluginManifest } from './plugins/manifest';
 import { viewDocument } from './plugins/views';
 import { ExplainService, type ExplainCallOptions } from './explain/explainService';
@@ -587,7 +589,7 @@ export class Lamina {
    * Run a command an enabled plugin contributes, in a host process. A command that throws
    * disables its plugin (as any plugin failure does) and fails with the plugin named.
    */
-  async runPluginCommand(pluginId: string, commandId: string, args: Record<string, unknown> = {}): Promise<{ pluginId: string; commandId: string; result: unknown }> {
+  async runPluginCommand(pluginId: string, commandId: string, args: Record<string, unknown> = {}, runId?: string): Promise<{ pluginId: string; commandId: string; result: unknown }> {
     const active = this.plugins.active().find((p) => p.manifest.id === pluginId);
     if (!active) {
       const info = this.plugins.get(pluginId); // not-found when it is not installed at all
@@ -600,10 +602,24 @@ export class Lamina {
       throw notFound(`plugin "${pluginId}" has no command "${commandId}"; its commands: ${declared.join(', ') || 'none'}`);
     }
     const ref = this.plugins.ref(active)!; // manifests that declare commands must have a main
-    const r = await this.pluginHost.runCommand(ref, commandId, args);
+    const runArg = active.manifest.contributes.commands.find((c) => c.id === commandId)?.runArg;
+    const runRef = commandRunId(runId, runArg, args);
+    const r = await this.pluginHost.runCommand(ref, commandId, args, runRef === null ? undefined : this.commandRunRecord(runRef));
     for (const e of r.pluginErrors) this.plugins.recordFailure(e.pluginId, e.phase, e.message);
+    if (!r.answer && r.errorDetail?.reason === 'data') throw inputError(r.error ?? 'bad arguments', { field: 'args' });
     if (!r.answer) throw new LaminaError('failed', r.error ?? `plugin "${pluginId}" command "${commandId}" gave no answer`);
     return { pluginId, commandId, result: r.answer.result };
+  }
+
+  /** What a plugin command sees of a run (plugin API 1.2): its record, final metrics and recorded artifacts. */
+  private commandRunRecord(idOrPrefix: string): CommandRunRecord {
+    const run = this.store.requireRun(idOrPrefix);
+    const metrics = Object.fromEntries(this.queries.getMetricSummaries(run.id).map((m) => [m.key, m.last]));
+    return {
+      id: run.id, name: run.name, status: run.status, trainer: run.config.trainer ?? null, datasetId: run.datasetId,
+      params: this.store.getParams(run.id), metrics, artifactsDir: runArtifactsDir(this.paths, run.id),
+      artifacts: this.store.listArtifacts(run.id).map((a) => ({ path: a.path, kind: a.kind, bytes: a.bytes })),
+    };
   }
 
   /** Views of enabled plugins for a place in the UI (e.g. the run detail page). */

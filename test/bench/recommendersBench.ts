@@ -26,6 +26,7 @@ export async function benchRecommenders(quick: boolean): Promise<void> {
   console.log(`\nRecommenders on MovieLens-small: ${table.rows.length} interactions imported in ${importMs.toFixed(0)} ms (${Math.round(table.rows.length / (importMs / 1000))} rows/s)`);
   const trainers: [string, Record<string, number>][] = [
     ['popularity', {}], ['bias-baseline', {}], ['item-knn', {}], ['mf', quick ? { epochs: 5 } : {}], ['bpr', quick ? { epochs: 5 } : {}],
+    ['neumf', quick ? { epochs: 5 } : {}],
   ];
   const rows = [];
   for (const [id, params] of trainers) {

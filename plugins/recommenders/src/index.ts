@@ -4,9 +4,11 @@
  */
 import { definePlugin } from '@lamina/plugin-sdk';
 import { importInteractions } from './importer';
-import { biasTrainer, bprTrainer, itemKnnTrainer, mfTrainer, popularityTrainer } from './trainers';
+import { recommend, users } from './recommend';
+import { biasTrainer, bprTrainer, itemKnnTrainer, mfTrainer, neuMfTrainer, popularityTrainer } from './trainers';
 
 export default definePlugin({
+  commands: { recommend, users },
   importers: { interactions: (file, ctx) => importInteractions(file, ctx) },
   trainers: {
     popularity: popularityTrainer,
@@ -14,5 +16,6 @@ export default definePlugin({
     'item-knn': itemKnnTrainer,
     mf: mfTrainer,
     bpr: bprTrainer,
+    neumf: neuMfTrainer,
   },
 });

@@ -8,8 +8,10 @@ import type { Recommender } from './model';
 import { biasRecommender, biasStep, meanValue, popularity, type Biases } from './models/baselines';
 import { copyFactors, epochBpr, epochMse, factorRecommender, initFactors, type FactorConfig, type Factors } from './models/factorization';
 import { itemKnn } from './models/itemKnn';
+import { copyNeuMf, epochNeuMf, initNeuMf, neuMfRecommender, type NeuMfConfig } from './models/neumf';
 import { Params } from './options';
 import { seeded } from './random';
+import { encodeModel, MODEL_BIN, MODEL_JSON, neuMfSaved, type SavedModel } from './saved';
 
 function rankingTask(p: Params, seed: number): RankingTask {
   const sampled = p.int('sampled_negatives', 0, 0);
@@ -28,8 +30,13 @@ function setup(ctx: TrainerContext) {
   return { data, p, task: rankingTask(p, ctx.config.seed) };
 }
 
-function finish(model: Recommender, data: InteractionsData, task: RankingTask, epochs: number) {
-  return { metrics: finalMetrics(model, data, task), epochs };
+/** Scores the model, and saves it as the run's artifacts (what `recommend` and the Recommendations view read). */
+function finish(ctx: TrainerContext, trainer: string, saved: SavedModel, model: Recommender, data: InteractionsData, task: RankingTask, epochs: number) {
+  const metrics = finalMetrics(model, data, task);
+  const { json, bin } = encodeModel(trainer, saved, data);
+  ctx.artifacts.write(MODEL_JSON, json, 'recommender');
+  ctx.artifacts.write(MODEL_BIN, bin, 'recommender');
+  return { metrics, epochs };
 }
 
 /** Validation metrics worth a curve: val_rmse (explicit) and val_ndcg_at_K / val_recall_at_K at the middle cut-off. */
@@ -53,7 +60,7 @@ export const popularityTrainer: Trainer = async (ctx) => {
   const model = popularity(data.train, data.numItems);
   ctx.log.params({ model: 'popularity' });
   ctx.progress(1, 1);
-  return finish(model, data, task, 1);
+  return finish(ctx, 'popularity', { kind: 'popularity', arrays: { counts: model.scoreUser(0) } }, model, data, task, 1);
 };
 
 export const biasTrainer: Trainer = async (ctx) => {
@@ -73,7 +80,7 @@ export const biasTrainer: Trainer = async (ctx) => {
     ctx.log.metrics({ loss: se / data.train.n, ...val }, e);
     ctx.progress(e, epochs, se / data.train.n);
   }
-  return finish(biasRecommender(b), data, task, epochs);
+  return finish(ctx, 'bias-baseline', { kind: 'bias', scalars: { mu: b.mu }, arrays: { bu: b.bu, bi: b.bi } }, biasRecommender(b), data, task, epochs);
 };
 
 export const itemKnnTrainer: Trainer = async (ctx) => {
@@ -83,7 +90,7 @@ export const itemKnnTrainer: Trainer = async (ctx) => {
   const model = itemKnn(data.train, data.numUsers, data.numItems, k, shrink);
   ctx.log.metrics(validationCurve(model, data, task), 1);
   ctx.progress(1, 1);
-  return finish(model, data, task, 1);
+  return finish(ctx, 'item-knn', { kind: 'item-knn', arrays: model.neighbours }, model, data, task, 1);
 };
 
 interface FactorRun {
@@ -128,7 +135,13 @@ async function trainFactors({ kind, ctx }: FactorRun) {
   }
   if (!best) return { epochs: 0, metrics: {} };
   ctx.log.params({ best_epoch: best.epoch });
-  return finish(factorRecommender(best.w, data.numItems, kind === 'mf', clamp), data, task, epochsRun);
+  const bw = best.w;
+  const saved: SavedModel = {
+    kind: 'factors',
+    scalars: { mu: bw.mu, f: bw.f, userBias: kind === 'mf', clampLo: clamp ? clamp[0] : null, clampHi: clamp ? clamp[1] : null },
+    arrays: { p: bw.p, q: bw.q, bu: bw.bu, bi: bw.bi },
+  };
+  return finish(ctx, kind, saved, factorRecommender(bw, data.numItems, kind === 'mf', clamp), data, task, epochsRun);
 }
 
 function ratingRange(data: InteractionsData): [number, number] | null {
@@ -143,3 +156,43 @@ function ratingRange(data: InteractionsData): [number, number] | null {
 
 export const mfTrainer: Trainer = (ctx) => trainFactors({ kind: 'mf', ctx });
 export const bprTrainer: Trainer = (ctx) => trainFactors({ kind: 'bpr', ctx });
+
+/**
+ * NeuMF (GMF + MLP towers, log loss with sampled negatives; models/neumf.ts). Every training interaction is a
+ * positive, whatever its rating (as for bpr). Keeps the epoch with the best validation NDCG, checked every
+ * `val_every` epochs and at the end.
+ */
+export const neuMfTrainer: Trainer = async (ctx) => {
+  const { data, p, task } = setup(ctx);
+  const epochs = p.int('epochs', 20);
+  const valEvery = p.int('val_every', 5);
+  const cfg: NeuMfConfig = {
+    factors: p.int('factors', 16),
+    layers: p.list('layers', [32, 16, 8]),
+    negatives: p.int('negatives', 4),
+    learningRate: p.num('learning_rate', ctx.config.learningRate ?? 0.01, 0),
+    l2: p.num('l2', 0.0001, 0),
+    initStd: p.num('init_std', 0.01, 0),
+  };
+  ctx.log.params({ epochs, val_every: valEvery, factors: cfg.factors, layers: cfg.layers.join(','), negatives: cfg.negatives, learning_rate: cfg.learningRate, l2: cfg.l2, init_std: cfg.initStd });
+  const rand = seeded(ctx.config.seed);
+  const w = initNeuMf(data.numUsers, data.numItems, cfg, rand);
+  const userItems = itemsByUser(data.train, data.numUsers);
+  let best: { w: ReturnType<typeof copyNeuMf>; score: number; epoch: number } | null = null;
+  let epochsRun = 0;
+  for (let e = 1; e <= epochs && !ctx.cancelled(); e++) {
+    const loss = epochNeuMf(w, data.train, userItems, cfg, rand);
+    const rankNow = e === epochs || e % valEvery === 0;
+    const val = rankNow ? validationCurve(neuMfRecommender(w), data, task) : {};
+    ctx.log.metrics({ loss, ...val }, e);
+    ctx.progress(e, epochs, loss);
+    epochsRun = e;
+    if (!rankNow) continue;
+    const ndcgKey = Object.keys(val).find((k) => k.startsWith('val_ndcg'));
+    const score = ndcgKey ? val[ndcgKey] : -loss;
+    if (!best || score > best.score) best = { w: copyNeuMf(w), score, epoch: e };
+  }
+  if (!best) return { epochs: 0, metrics: {} };
+  ctx.log.params({ best_epoch: best.epoch });
+  return finish(ctx, 'neumf', neuMfSaved(best.w), neuMfRecommender(best.w), data, task, epochsRun);
+};

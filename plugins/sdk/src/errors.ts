@@ -20,3 +20,14 @@ export class ImportInputError extends Error {
 export function isImportInputError(e: unknown): e is ImportInputError {
   return e instanceof Error && (e.name === 'ImportInputError' || (e as { laminaInputError?: unknown }).laminaInputError === true);
 }
+
+/**
+ * Thrown by a command when its ARGUMENTS are wrong (an unknown user, a missing --arg): Lamina reports
+ * it as the user's input error (exit code 2) and does not disable the plugin (plugin API 1.2 addition).
+ */
+export class CommandInputError extends ImportInputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandInputError';
+  }
+}

@@ -47,7 +47,8 @@ export interface PluginManifest {
      * shown only for datasets from the listed `importers` ("plugin/importer") when given.
      */
     views?: { id: string; title: string; location: 'run-detail' | 'dataset'; importers?: string[] }[];
-    commands?: { id: string; title: string }[];
+    /** 1.2 addition: `runArg` names the `--arg` that names a run; Lamina resolves it and hands the command that run as `ctx.run`. */
+    commands?: { id: string; title: string; runArg?: string }[];
   };
 }
 
@@ -182,7 +183,41 @@ export type Trainer = (ctx: TrainerContext) => Promise<TrainerResult>;
 
 // ---- commands -------------------------------------------------------------------------------
 
-export type PluginCommand = (args: Record<string, unknown>, ctx: PluginContext) => unknown | Promise<unknown>;
+/**
+ * A recorded run, as a command sees it (plugin API 1.2 addition). Lamina resolves the run (full id or a
+ * unique prefix) before the command starts; the command reads the run's recorded artifacts — the files
+ * its trainer wrote with `ctx.artifacts.write` — and nothing else of the workspace.
+ */
+export interface CommandRun {
+  id: string;
+  name: string | null;
+  status: string;
+  /** The plugin trainer that produced it (`plugin/id`), or null for a model fit. */
+  trainer: string | null;
+  datasetId: string;
+  params: Record<string, ParamValue>;
+  /** Final metric values (last value of each key). */
+  metrics: Record<string, number>;
+  /** The recorded artifacts (path relative to the run's artifacts folder, and kind). */
+  artifacts: { path: string; kind: string; bytes: number }[];
+  /** Bytes of a recorded artifact (or a file inside a recorded folder); throws for any other path. */
+  readArtifact(path: string): Uint8Array;
+  /** The same as UTF-8 text. */
+  readArtifactText(path: string): string;
+}
+
+/** What a command receives (1.2 addition: `run`). */
+export interface CommandContext extends PluginContext {
+  /**
+   * The run the command was asked about: from the `--arg` its manifest names in `runArg`
+   * (`lamina plugin run P C --arg run=RUN`), or the run a plugin view shows when the view runs the
+   * command. Null when there is none.
+   */
+  readonly run: CommandRun | null;
+}
+
+/** A contributed command. Throw a `CommandInputError` for bad arguments: exit 2, and the plugin stays enabled. */
+export type PluginCommand = (args: Record<string, unknown>, ctx: CommandContext) => unknown | Promise<unknown>;
 
 // ---- the plugin -----------------------------------------------------------------------------
 
@@ -216,6 +251,11 @@ export interface ViewRequests extends ExplainViewRequests, DatasetViewRequests {
   getRun(args: { runId: string }): unknown;
   listMetricKeys(args: { runId: string }): string[];
   getMetricSeries(args: { runId: string; key: string; maxPoints?: number }): { step: number; value: number }[];
+  /**
+   * 1.2 addition: runs one of the view's own plugin's commands, with the view's run as `ctx.run`;
+   * the answer is the command's JSON result.
+   */
+  runCommand(args: { commandId: string; args?: Record<string, unknown> }): unknown;
 }
 
 // ---- model templates (source files a plugin ships; the same module form as the editor's) --------

@@ -8,15 +8,16 @@
  *   const value = await runMetric(plugin, 'balanced_accuracy', metricInputFrom([0, 1], [[0.9, 0.1], [0.2, 0.8]], ['a', 'b']));
  */
 import { metricValues } from './metricValues';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   PLUGIN_API_VERSION,
-  type ChildRun, type CreateModel, type DatasetView, type ImportedImages, type ImportedTable, type Logger, type MetricInput, type ModelContext,
+  type ChildRun, type CommandRun, type CreateModel, type DatasetView, type ImportedImages, type ImportedTable, type Logger, type MetricInput, type ModelContext,
   type ParamValue, type PluginContext, type PluginDefinition, type RunLog, type SplitData, type Task, type TrainerResult,
 } from './index';
+import { CommandInputError } from './errors';
 
 export interface RecordedPoint {
   key: string;
@@ -209,10 +210,11 @@ export async function runImporter(plugin: PluginDefinition, id: string, file: st
 }
 
 /** Runs a command as the host does, and checks that its result survives JSON (as it must, to reach the app). */
-export async function runCommand(plugin: PluginDefinition, id: string, args: Record<string, unknown> = {}): Promise<unknown> {
+export async function runCommand(plugin: PluginDefinition, id: string, args: Record<string, unknown> = {}, opts: { run?: CommandRun | TrainerRecording } = {}): Promise<unknown> {
   const fn = plugin.commands?.[id];
   if (!fn) throw new Error(`the plugin has no command "${id}" (has: ${Object.keys(plugin.commands ?? {}).join(', ') || 'none'})`);
-  const result = await fn(args, context('test'));
+  const run = opts.run === undefined ? null : 'readArtifact' in opts.run ? opts.run : recordedRun(opts.run);
+  const result = await fn(args, { ...context('test'), run });
   const json = JSON.stringify(result);
   return json === undefined ? null : JSON.parse(json);
 }
@@ -281,3 +283,28 @@ export async function runTrainer(
 }
 
 export { tf };
+
+/**
+ * A trainer recording as the run a command sees (plugin API 1.2): every file the trainer wrote is a
+ * recorded artifact; reading anything else throws, as in Lamina.
+ */
+export function recordedRun(rec: TrainerRecording, id = 'test-run'): CommandRun {
+  const files: { path: string; kind: string; bytes: number }[] = [];
+  const walk = (dir: string, prefix: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(join(dir, e.name), rel);
+      else files.push({ path: rel, kind: 'file', bytes: statSync(join(dir, e.name)).size });
+    }
+  };
+  walk(rec.artifactsDir, '');
+  const readArtifact = (path: string) => {
+    if (!files.some((f) => f.path === path)) throw new CommandInputError(`run ${id} has no recorded artifact "${path}"`);
+    return new Uint8Array(readFileSync(join(rec.artifactsDir, path)));
+  };
+  return {
+    id, name: null, status: 'completed', trainer: null, datasetId: 'test', params: rec.params,
+    metrics: rec.result.metrics ?? {}, artifacts: files, readArtifact,
+    readArtifactText: (path) => Buffer.from(readArtifact(path)).toString('utf8'),
+  };
+}

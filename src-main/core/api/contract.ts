@@ -218,7 +218,8 @@ export const apiContract = {
   'plugins.setEnabled': { input: z.object({ id: refSchema, enabled: z.boolean() }), output: pluginInfoSchema },
   /** Run a command an enabled plugin contributes (in a host process); `result` is what it returned, as JSON. */
   'plugins.runCommand': {
-    input: z.object({ pluginId: refSchema, commandId: refSchema, args: z.record(z.string(), z.unknown()).default({}) }),
+    // runId (1.2): the run the command is about (a plugin view passes the run it shows), handed to it as ctx.run
+    input: z.object({ pluginId: refSchema, commandId: refSchema, args: z.record(z.string(), z.unknown()).default({}), runId: z.string().min(1).optional() }),
     output: z.object({ pluginId: z.string(), commandId: z.string(), result: z.unknown() }),
   },
   /** Views of enabled plugins for a place in the UI. */

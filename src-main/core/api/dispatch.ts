@@ -84,7 +84,7 @@ export interface ApiCore {
   checkPlugins(ids?: string[]): Promise<PluginInfo[]>;
   installPlugin(source: string): Promise<PluginInfo>;
   setPluginEnabled(id: string, enabled: boolean): Promise<PluginInfo>;
-  runPluginCommand(pluginId: string, commandId: string, args?: Record<string, unknown>): Promise<{ pluginId: string; commandId: string; result: unknown }>;
+  runPluginCommand(pluginId: string, commandId: string, args?: Record<string, unknown>, runId?: string): Promise<{ pluginId: string; commandId: string; result: unknown }>;
   listPluginViews(location?: string): { pluginId: string; viewId: string; title: string; location?: string; importers?: string[] }[];
   getPluginView(pluginId: string, viewId: string): { pluginId: string; viewId: string; title: string; html: string };
   explainRun(runId: string, req?: ExplainRequest): Promise<ExplainResult>;
@@ -198,7 +198,7 @@ const handlers: { [M in ApiMethodName]: Handler<M> } = {
   'plugins.check': (core, { ids }) => core.checkPlugins(ids),
   'plugins.install': (core, { path }) => core.installPlugin(path),
   'plugins.setEnabled': (core, { id, enabled }) => core.setPluginEnabled(id, enabled),
-  'plugins.runCommand': (core, input) => core.runPluginCommand(input.pluginId, input.commandId, input.args),
+  'plugins.runCommand': (core, input) => core.runPluginCommand(input.pluginId, input.commandId, input.args, input.runId),
   'plugins.views': (core, { location }) => core.listPluginViews(location),
   'datasets.imageSamples': (core, { dataset, ...req }) => core.datasetSamplePage(dataset, req),
   'plugins.view': (core, { pluginId, viewId }) => core.getPluginView(pluginId, viewId),

@@ -48,6 +48,23 @@ export const datasetMetaSchema = z.object({
   createdAt: z.string(),
   grouping: z.object({ key: z.string(), groups: z.number() }).optional(),
   importInfo: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Interactions datasets (plugin API 1.1.0): the importer's summary (interactionsSummarySchema); the id lists stay in the catalog. */
+  interactions: z.object({ implicit: z.boolean(), hasTimestamps: z.boolean(), summary: z.unknown() }).optional(),
+});
+
+/** What the Datasets page shows of an interactions dataset (the SDK's InteractionsSummary). */
+export const interactionsSummarySchema = z.object({
+  users: z.number(),
+  items: z.number(),
+  interactions: z.number(),
+  density: z.number(),
+  ratingHistogram: z.record(z.string(), z.number()),
+  itemPopularity: z.array(z.number()),
+  duplicates: z.number(),
+  belowThreshold: z.number(),
+  unseenUsers: z.object({ validation: z.number(), test: z.number() }),
+  unseenItems: z.object({ validation: z.number(), test: z.number() }),
+  split: z.object({ method: z.string(), train: z.number(), validation: z.number(), test: z.number() }),
 });
 
 export const datasetPreviewSchema = z.object({
@@ -285,7 +302,7 @@ export const pluginContributesSchema = z.object({
   trainers: z.array(contributionId.extend({ name: z.string() })),
   metrics: z.array(contributionId.extend({ name: z.string() })),
   views: z.array(contributionId.extend({ title: z.string(), location: z.string() })),
-  commands: z.array(contributionId.extend({ title: z.string() })),
+  commands: z.array(contributionId.extend({ title: z.string(), runArg: z.string().optional() })),
 });
 export const pluginInfoSchema = z.object({
   id: z.string(),

@@ -66,6 +66,20 @@ export interface PluginCommandMessage {
   plugin: PluginCodeRef;
   commandId: string;
   args: Record<string, unknown>;
+  /** The run the command is about (plugin API 1.2), resolved by the core; see commandRun.ts. */
+  run?: CommandRunRecord;
+}
+
+export interface CommandRunRecord {
+  id: string;
+  name: string | null;
+  status: string;
+  trainer: string | null;
+  datasetId: string;
+  params: Record<string, string | number | boolean>;
+  metrics: Record<string, number>;
+  artifactsDir: string;
+  artifacts: { path: string; kind: string; bytes: number }[];
 }
 
 export interface InspectModelMessage {

@@ -49,7 +49,8 @@ const contributes = z
     metrics: z.array(z.object({ id: z.string().regex(/^[a-z0-9_]{1,48}$/, 'must be lowercase letters, digits or "_"'), name: text, tasks, higherIsBetter: z.boolean().optional() }).strict()).optional(),
     // 1.2: 'dataset' views (a tab of the Datasets page), optionally only for some importers' datasets
     views: z.array(z.object({ id, title: text, location: z.enum(['run-detail', 'dataset']), importers: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'must be "plugin/importer"')).optional() }).strict()).optional(),
-    commands: z.array(z.object({ id, title: text }).strict()).optional(),
+    // 1.2 addition: runArg names the --arg that names a run (handed to the command as ctx.run)
+    commands: z.array(z.object({ id, title: text, runArg: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'must be an argument name').optional() }).strict()).optional(),
   })
   .strict();
 

@@ -6,7 +6,7 @@
 import type { HostLauncher } from '../engine/hostLauncher';
 import { forkHostLauncher } from '../engine/hostLauncher';
 import { trainingHostEntry } from '../engine/hostEntry';
-import type { CoreToHostMessage, HostToCoreMessage, PluginCodeRef, PluginCommandResultMessage, PluginErrorMessage, PluginImportedMessage, PluginProbedMessage } from '../engine/protocol';
+import type { CommandRunRecord, CoreToHostMessage, HostToCoreMessage, PluginCodeRef, PluginCommandResultMessage, PluginErrorMessage, PluginImportedMessage, PluginProbedMessage } from '../engine/protocol';
 import { LaminaError } from '../util/errors';
 
 export interface PluginJobResult<T> {
@@ -55,7 +55,7 @@ export class PluginHostClient {
     return this.job<PluginImportedMessage>({ type: 'plugin.import', plugin, importerId, file, options }, 'plugin.imported');
   }
 
-  runCommand(plugin: PluginCodeRef, commandId: string, args: Record<string, unknown>): Promise<PluginJobResult<PluginCommandResultMessage>> {
-    return this.job<PluginCommandResultMessage>({ type: 'plugin.command', plugin, commandId, args }, 'plugin.commanded');
+  runCommand(plugin: PluginCodeRef, commandId: string, args: Record<string, unknown>, run?: CommandRunRecord): Promise<PluginJobResult<PluginCommandResultMessage>> {
+    return this.job<PluginCommandResultMessage>({ type: 'plugin.command', plugin, commandId, args, ...(run ? { run } : {}) }, 'plugin.commanded');
   }
 }

@@ -3,7 +3,8 @@
  * plugins/ folder and enabled by default; an interactions import with importer options and the
  * importer's own split; trainers that see `dataset.interactions` and record full-ranking metrics, the
  * popularity baseline and per-epoch curves; a bad file that exits 2 with line and column and leaves the
- * plugin enabled; a plain table dataset refused by name.
+ * plugin enabled; a plain table dataset refused by name; `recommend` reading a trained run's saved model
+ * (plugin API 1.2: commands that read a run's artifacts), with bad arguments exiting 2.
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,9 +56,61 @@ describe.skipIf(!cliBuilt || !built)('recommenders plugin (built-in)', () => {
     try {
       const keys = (db.prepare('SELECT DISTINCT key FROM metrics WHERE run_id = ?').all(mf.json.id) as { key: string }[]).map((r) => r.key);
       expect(keys).toEqual(expect.arrayContaining(['loss', 'val_rmse']));
+      const kinds = db.prepare('SELECT path, kind FROM artifacts WHERE run_id = ? AND kind = ?').all(mf.json.id, 'recommender');
+      expect(kinds).toEqual([{ path: 'recommender/model.bin', kind: 'recommender' }, { path: 'recommender/model.json', kind: 'recommender' }]);
     } finally {
       db.close();
     }
+    runs.mf = mf.json.id;
+  });
+
+  const runs: Record<string, string> = {};
+
+  it('neumf trains through the CLI with declared params checked before it starts', async () => {
+    const bad = await cli(['train', '--dataset', 'shop', '--trainer', 'recommenders/neumf', '--param', 'negatives=0', '--json']);
+    expect(bad.code).toBe(2);
+    expect(`${bad.stdout}${bad.stderr}`).toContain('negatives');
+    const r = await cli(['train', '--dataset', 'shop', '--trainer', 'recommenders/neumf', '--param', 'epochs=2', '--param', 'val_every=1', '--seed', '4', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.metrics.test_ndcg_at_10).toBeTypeOf('number');
+    runs.neumf = r.json.id;
+  });
+
+  it('recommend reads a trained run: history, then top-k of items the user does not have', async () => {
+    for (const id of [runs.mf, runs.neumf]) {
+      const r = await cli(['plugin', 'run', 'recommenders', 'recommend', '--arg', `run=${id.slice(0, 8)}`, '--arg', 'user=c3', '--arg', 'k=5', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const out = r.json.result as { run: string; user: string; history: { item: string }[]; historyTotal: number; recommendations: { rank: number; item: string; score: number }[] };
+      expect(out.run).toBe(id); // a prefix resolves to the full id
+      expect(out.user).toBe('c3');
+      expect(out.historyTotal).toBe(7); // 8 events, leave-last-out holds the last one for test
+      expect(out.recommendations.map((x) => x.rank)).toEqual([1, 2, 3, 4, 5]);
+      const have = new Set(out.history.map((h) => h.item));
+      for (const x of out.recommendations) expect(have.has(x.item), x.item).toBe(false);
+      const scores = out.recommendations.map((x) => x.score);
+      expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    }
+    const users = await cli(['plugin', 'run', 'recommenders', 'users', '--arg', `run=${runs.mf}`, '--json']);
+    expect(users.code, users.stderr).toBe(0);
+    expect(users.json.result.total).toBe(40);
+  });
+
+  it('recommend with bad arguments exits 2 with one line, and the plugin stays enabled', async () => {
+    const cases: [string[], string][] = [
+      [['--arg', `run=${runs.mf}`, '--arg', 'user=nobody'], 'unknown user "nobody"'],
+      [['--arg', `run=${runs.mf}`, '--arg', 'user=c1', '--arg', 'k=0'], '--arg k must be a whole number'],
+      [['--arg', 'user=c1'], 'needs a run'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(['plugin', 'run', 'recommenders', 'recommend', ...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+    const missing = await cli(['plugin', 'run', 'recommenders', 'recommend', '--arg', 'run=zzzzzzzz', '--arg', 'user=c1']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('no run matches "zzzzzzzz"');
+    const list = await cli(['plugins', '--json']);
+    expect((list.json as { id: string; enabled: boolean }[]).find((p) => p.id === 'recommenders')!.enabled).toBe(true);
   });
 
   it('a bad file exits 2 with file, line and column, and the plugin stays enabled', async () => {

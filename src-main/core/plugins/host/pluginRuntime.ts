@@ -28,6 +28,7 @@ import { isImportInputError } from '../../../../plugins/sdk/src/errors';
 import { writeFileAtomicSync } from '../../util/atomicWrite';
 import { scoreCurves } from '../../engine/host/scoreCurves';
 import { metricValues } from '../../../../plugins/sdk/src/metricValues';
+import { hostCommandRun } from '../commandRun';
 
 type Emit = (m: HostToCoreMessage) => void;
 
@@ -122,7 +123,15 @@ export function runPluginCommand(msg: PluginCommandMessage, emit: Emit): Promise
     const command = p.def.commands?.[msg.commandId];
     if (typeof command !== 'function') throw new PluginCodeError(p.ref.id, 'command', new Error(`does not export commands["${msg.commandId}"]`), 'the plugin');
     const label = `command "${msg.commandId}"`;
-    const result = await guarded(p, 'command', label, () => command(msg.args, p.context));
+    const ctx = { ...p.context, run: msg.run ? hostCommandRun(msg.run) : null };
+    let result: unknown;
+    try {
+      result = await command(msg.args, ctx);
+    } catch (e) {
+      // Bad arguments (an unknown run artifact, user, …): the user's input error; the plugin stays enabled.
+      if (isImportInputError(e)) throw inputHostError(e);
+      throw new PluginCodeError(p.ref.id, 'command', e, label);
+    }
     let json: string | undefined;
     try {
       json = JSON.stringify(result);
