@@ -17,7 +17,7 @@ import type { TrainerDeclaration } from './params';
 import type { ImportedImages } from './images';
 
 /** The plugin API this SDK describes. Lamina refuses plugins whose `apiVersion` range excludes the host's. */
-export const PLUGIN_API_VERSION = '1.1.0';
+export const PLUGIN_API_VERSION = '1.2.0';
 
 export type Tf = typeof TF;
 export type Task = 'classification' | 'regression';

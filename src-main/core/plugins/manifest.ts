@@ -11,7 +11,7 @@ import { PLUGIN_INSTALL_LIMITS, mib } from './installLimits';
 import { isValidRange, satisfies } from './semverRange';
 
 /** The plugin API version this host implements (plugins/sdk's PLUGIN_API_VERSION). */
-export const HOST_PLUGIN_API_VERSION = '1.1.0';
+export const HOST_PLUGIN_API_VERSION = '1.2.0';
 
 const ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const id = z.string().regex(ID, 'must be lowercase letters, digits, ".", "_" or "-" (at most 64)');
