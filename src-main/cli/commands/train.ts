@@ -82,8 +82,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train, record the run, evaluate on the test split',
   usage:
-    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--param-unchecked] [--early-stopping N (0 = off)] [--restore-best true|false] [--lr-schedule step|exponential|cosine|plateau] [--lr-warmup N] [--lr-decay F] [--lr-step N] [--lr-min X] [--class-weight balanced] [--augment flip,shift=0.1,rotate=10,…] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID]',
-    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--param-unchecked] [--early-stopping N (0 = off)] [--restore-best true|false] [--lr-schedule step|exponential|cosine|plateau] [--lr-warmup N] [--lr-decay F] [--lr-step N] [--lr-min X] [--class-weight balanced] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID] [--queue redis://[:PASSWORD@]HOST:PORT (train on a `lamina worker`)]',
+    'lamina train --dataset ID|NAME --model FILE|template:ID [--epochs N] [--batch-size N] [--optimizer NAME] [--lr X] [--seed S] [--backend NAME] [--experiment NAME] [--param k=v]… [--param-unchecked] [--early-stopping N (0 = off)] [--restore-best true|false] [--lr-schedule step|exponential|cosine|plateau] [--lr-warmup N] [--lr-decay F] [--lr-step N] [--lr-min X] [--class-weight balanced] [--augment flip,shift=0.1,rotate=10,…] [--clip-norm X] [--clip-value X] [--checkpoint-every N] [--resume RUN] [--name NAME] [--tag k=v]… [--trainer ID] [--queue redis://[:PASSWORD@]HOST:PORT (train on a `lamina worker`)]',
   options: {
     dataset: { type: 'string' },
     model: { type: 'string' },

@@ -113,6 +113,7 @@ export const apiContract = {
   'datasets.augmentPreview': {
     input: z.object({ dataset: refSchema, augmentation: augmentationSchema.nullable(), seed: z.number().int().min(0).max(2 ** 32 - 1).optional(), count: z.number().int().min(1).max(64).optional() }),
     output: z.object({ shape: z.array(z.number().int()), samples: z.array(z.object({ label: z.string(), original: z.array(z.number()), augmented: z.array(z.number()) })) }),
+  },
   /** Stored images with their per-sample facts (and pre-display values when kept), for dataset views. */
   'datasets.imageSamples': {
     input: z.object({
