@@ -6,6 +6,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { latestSchemaVersion } from '../../src-main/core/store/migrations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliBuilt, lamina, sharedDatasets, tempWorkspace } from '../helpers/cli';
 
@@ -21,7 +22,7 @@ describe.skipIf(!cliBuilt)('faults: lamina doctor', () => {
     expect((await lamina(['import', join(sharedDatasets, 'iris.csv'), '--name', 'iris', '--json'], ws)).code).toBe(0);
   });
 
-  it('a healthy workspace: exit 0, integrity ok, schema 3, trusted; leftovers are warnings', async () => {
+  it('a healthy workspace: exit 0, integrity ok, schema current, trusted; leftovers are warnings', async () => {
     const part = join(ws, 'datasets', 'x.arrow.1-abcd.part');
     writeFileSync(part, 'half');
     const old = new Date(Date.now() - 2 * 86_400_000);
@@ -32,7 +33,7 @@ describe.skipIf(!cliBuilt)('faults: lamina doctor', () => {
     const report = r.json as Report;
     expect(report.ok).toBe(true);
     expect(check(report, 'database integrity').status).toBe('ok');
-    expect(check(report, 'schema version').detail).toBe('3');
+    expect(check(report, 'schema version').detail).toBe(String(latestSchemaVersion));
     expect(check(report, 'trust').detail).toBe('trusted on this machine');
     expect(check(report, 'native better-sqlite3').status).toBe('ok');
     expect(check(report, 'stale .part files')).toMatchObject({ status: 'warn' });

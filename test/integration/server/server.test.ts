@@ -178,7 +178,7 @@ describe('startServer', () => {
     const installed = (await (await post('plugins.install', { path: goodJs })).json()) as { ok: boolean; value: { id: string; enabled: boolean } };
     expect(installed.value).toMatchObject({ id: 'good-js', enabled: true });
     const views = (await (await post('plugins.views', {})).json()) as { value: { pluginId: string; viewId: string }[] };
-    expect(views.value).toContainEqual({ pluginId: 'good-js', viewId: 'probe', title: 'Sandbox probe' });
+    expect(views.value).toContainEqual({ pluginId: 'good-js', viewId: 'probe', title: 'Sandbox probe', location: 'run-detail' });
 
     expect((await fetch(`${base}/plugin-views/good-js/probe`)).status).toBe(401);
     expect((await fetch(`${base}/plugin-views/good-js/probe?token=wrong`)).status).toBe(401);

@@ -25,7 +25,7 @@ describe('openDatabase', () => {
     const db = openDatabase(file);
     expect(schemaVersion(db)).toBe(latestSchemaVersion);
     expect(tables(db)).toEqual(
-      ['artifacts', 'datasets', 'evaluations', 'experiments', 'metric_rollups', 'metric_summaries', 'metrics', 'params', 'plugins', 'runs', 'tags'].sort(),
+      ['artifacts', 'datasets', 'evaluations', 'experiments', 'metric_rollups', 'metric_summaries', 'metrics', 'params', 'plugins', 'runs', 'sweep_trials', 'sweeps', 'tags'].sort(),
     );
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
