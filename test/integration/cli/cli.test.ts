@@ -184,12 +184,12 @@ describe.skipIf(!cliBuilt)('lamina CLI (built output; skipped when out/ is missi
   it('samples lists the built-in datasets; import sample:ID imports one with its target, and an unknown one exits 2', async () => {
     const list = await lamina(['samples', '--json'], ws);
     expect(list.code, list.stderr).toBe(0);
-    expect(list.json.map((s: { id: string }) => s.id)).toEqual(['iris', 'digits-8x8', 'breast-cancer-wisconsin']);
+    expect(list.json.map((s: { id: string }) => s.id)).toEqual(['iris', 'digits-8x8', 'breast-cancer-wisconsin', 'co2-seasons']);
     const r = await lamina(['import', 'sample:digits-8x8', '--json'], ws);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json).toMatchObject({ name: 'digits-8x8', rows: 1797, columns: 64, target: 'digit', task: 'classification' });
     const bad = await lamina(['import', 'sample:mnist'], ws);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('no sample dataset "mnist"; available: iris, digits-8x8, breast-cancer-wisconsin');
+    expect(bad.stderr).toContain('no sample dataset "mnist"; available: iris, digits-8x8, breast-cancer-wisconsin, co2-seasons');
   });
 });
