@@ -45,6 +45,17 @@ describe.skipIf(!cliBuilt)('faults: lamina doctor', () => {
     expect(text.stdout).toMatch(/^ok +database integrity: PRAGMA integrity_check: ok$/m);
   });
 
+  it('--export copies every readable row to JSON Lines, one file per table, with a summary', async () => {
+    const dir = join(ws, '..', `${ws.split('/').pop()}-export`);
+    const r = await lamina(['doctor', '--export', dir, '--json'], ws);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/exported \d+ rows of \d+ tables to /);
+    const summary = JSON.parse(readFileSync(join(dir, 'export.json'), 'utf8')) as { tables: { table: string; rows: number; error?: string }[] };
+    expect(summary.tables.find((t) => t.table === 'datasets')).toEqual({ table: 'datasets', rows: 1 });
+    const row = JSON.parse(readFileSync(join(dir, 'datasets.jsonl'), 'utf8').trim()) as { name: string };
+    expect(row.name).toBe('iris');
+  });
+
   it('a database damaged past its header: exit 1 and the integrity check says so', async () => {
     const file = join(ws, 'lamina.db');
     const pageSize = readFileSync(file).readUInt16BE(16);
@@ -57,5 +68,12 @@ describe.skipIf(!cliBuilt)('faults: lamina doctor', () => {
     const report = r.json as Report;
     expect(report.ok).toBe(false);
     expect(check(report, 'database integrity').status).toBe('fail');
+    // What can still be read is exported; what cannot is named, and nothing stops half-way with a stack.
+    const dir = join(ws, '..', `${ws.split('/').pop()}-damaged-export`);
+    const exported = await lamina(['doctor', '--export', dir], ws);
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).not.toMatch(/^\s+at /m);
+    const summary = JSON.parse(readFileSync(join(dir, 'export.json'), 'utf8')) as { tables: { error?: string }[]; error?: string };
+    expect(Boolean(summary.error) || summary.tables.some((t) => t.error)).toBe(true);
   });
 });

@@ -107,6 +107,14 @@ const DOCS: Record<string, HelpDoc> = {
     examples: ['lamina summary --model template:mlp --dataset iris', 'lamina summary --model template:lstm --dataset iris --param units=64 --json'],
     notes: ['Nothing is trained. The same summary is stored with every run (model-summary.json) and printed by lamina show.'],
   },
+  doctor: {
+    options: [
+      ['WORKSPACE', 'the workspace to check (default: --workspace, $LAMINA_WORKSPACE or the platform default)'],
+      ['--export DIR', 'also copy every row that can still be read from lamina.db into DIR (one TABLE.jsonl per table, export.json says what was read and what stopped it); the database is opened read-only'],
+    ],
+    examples: ['lamina doctor', 'lamina doctor ./my-workspace --json', 'lamina doctor --export ./rescued'],
+    notes: ['Nothing is changed: no migration, no sweep of .part files, no trust. Exit 1 when a check fails.'],
+  },
   show: { examples: ['lamina show 3f2a   # a unique prefix of the run id will do'] },
   replay: {
     options: [['--tolerance X', 'largest |difference| accepted per metric (default 0 on cpu and wasm: bit for bit; 1e-4 on tensorflow)']],
