@@ -9,10 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sharedDatasets } from '../helpers/cli';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CLI = join(ROOT, 'src-main', 'cli', 'lamina.cjs');
-const IRIS = '/work/shared/datasets/iris.csv';
+const IRIS = `${sharedDatasets}/iris.csv`;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

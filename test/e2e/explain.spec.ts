@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { callApi, ownServer } from './support/server';
 import { shot, watchConsole } from './support/page';
+import { sharedDatasets } from '../helpers/cli';
 
 const own = ownServer('lamina-e2e-explain-');
 
@@ -54,7 +55,7 @@ test('Explain tab: Grad-CAM overlays on an image run (kept after a reload), perm
   const errors = watchConsole(page);
   const images = await api<{ id: string }>('datasets.import', { path: await phantoms(160), name: 'phantoms' });
   const cnn = await trained(images.id, 'template:small-cnn', { epochs: 6, batchSize: 32, seed: 3, backend: 'wasm', params: { dropout: 0, filters: 8 } });
-  const iris = await api<{ id: string }>('datasets.import', { path: '/work/shared/datasets/iris.csv', name: 'iris', target: 'species' });
+  const iris = await api<{ id: string }>('datasets.import', { path: `${sharedDatasets}/iris.csv`, name: 'iris', target: 'species' });
   const mlp = await trained(iris.id, 'template:mlp', { epochs: 20, seed: 1, backend: 'cpu' });
 
   await openExplain(page, cnn);

@@ -10,8 +10,9 @@ import { expect, test, type FrameLocator, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { callApi, ownServer } from './support/server';
 import { shot, watchConsole } from './support/page';
+import { sharedDatasets } from '../helpers/cli';
 
-const LESIONS = '/work/shared/datasets/lesions-dicom';
+const LESIONS = `${sharedDatasets}/lesions-dicom`;
 const own = ownServer('lamina-e2e-medical-');
 const api = <T>(method: string, input: unknown) => callApi<T>(own.server, method, input);
 

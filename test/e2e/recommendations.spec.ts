@@ -9,8 +9,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { callApi, ownServer } from './support/server';
 import { shot, watchConsole } from './support/page';
+import { sharedDatasets } from '../helpers/cli';
 
-const ML = '/work/shared/datasets/movielens-small';
+const ML = `${sharedDatasets}/movielens-small`;
 const own = ownServer('lamina-e2e-rec-');
 const api = <T>(method: string, input: unknown) => callApi<T>(own.server, method, input);
 

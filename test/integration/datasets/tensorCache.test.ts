@@ -13,6 +13,7 @@ import { importDataset } from '../../../src-main/core/datasets/importDataset';
 import { loadDatasetTensors } from '../../../src-main/core/datasets/loadDataset';
 import { loadDatasetTensorsCached, tensorCacheDir, tensorCacheKey } from '../../../src-main/core/datasets/tensorCache';
 import { ensureWorkspaceFolders, workspacePaths } from '../../../src-main/core/workspace/workspace';
+import { sharedDatasets } from '../../helpers/cli';
 
 const root = mkdtempSync(join(tmpdir(), 'lamina-tcache-'));
 const paths = workspacePaths(root);
@@ -23,7 +24,7 @@ const plain = (t: Awaited<ReturnType<typeof loadDatasetTensors>>) => ({ n: t.n, 
 
 beforeAll(async () => {
   ensureWorkspaceFolders(paths);
-  iris = await importDataset('/work/shared/datasets/iris.csv', { name: 'iris', target: 'species' }, paths);
+  iris = await importDataset(`${sharedDatasets}/iris.csv`, { name: 'iris', target: 'species' }, paths);
   file = join(root, iris.file);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

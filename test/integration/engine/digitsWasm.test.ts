@@ -6,6 +6,7 @@ import { importDataset } from '../../../src-main/core/datasets/importDataset';
 import { ensureWorkspaceFolders, workspacePaths } from '../../../src-main/core/workspace/workspace';
 import type { DoneMessage } from '../../../src-main/core/engine/protocol';
 import { startHost } from './hostProcess';
+import { sharedDatasets } from '../../helpers/cli';
 
 const root = mkdtempSync(join(tmpdir(), 'lamina-digits-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -13,7 +14,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 it('LeNet-5 learns digits-8x8 (flat 64 → 8×8×1) on the wasm backend to test accuracy ≥ 0.95', async () => {
   const paths = workspacePaths(root);
   ensureWorkspaceFolders(paths);
-  const digits = await importDataset('/work/shared/datasets/digits-8x8.csv', { name: 'digits', target: 'digit', task: 'classification' }, paths);
+  const digits = await importDataset(`${sharedDatasets}/digits-8x8.csv`, { name: 'digits', target: 'digit', task: 'classification' }, paths);
   expect(digits.inputShape).toEqual([64]);
   expect(digits.classes).toHaveLength(10);
 

@@ -7,6 +7,7 @@ import type { StartTrainingMessage } from '../../../src-main/core/engine/protoco
 import { importDataset } from '../../../src-main/core/datasets/importDataset';
 import { ensureWorkspaceFolders, workspacePaths } from '../../../src-main/core/workspace/workspace';
 import { startHost } from './hostProcess';
+import { sharedDatasets } from '../../helpers/cli';
 
 const root = mkdtempSync(join(tmpdir(), 'lamina-host-'));
 const paths = workspacePaths(root);
@@ -27,7 +28,7 @@ function start(over: Partial<TrainConfig> = {}, source = template('mlp')): Start
 describe('training host process (forked from sources)', () => {
   beforeAll(async () => {
     ensureWorkspaceFolders(paths);
-    iris = await importDataset('/work/shared/datasets/iris.csv', { name: 'iris', target: 'species' }, paths);
+    iris = await importDataset(`${sharedDatasets}/iris.csv`, { name: 'iris', target: 'species' }, paths);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -15,6 +15,7 @@ import { LaminaError } from '../../../src-main/core/util/errors';
 import { main } from '../../../src-main/cli/main';
 import { dispatch } from '../../../src-main/core/api/dispatch';
 import { createRng } from '../../../src-main/core/util/random';
+import { sharedDatasets } from '../../helpers/cli';
 
 const root = mkdtempSync(join(tmpdir(), 'lamina-explain-'));
 const ws = join(root, 'ws');
@@ -72,7 +73,7 @@ describe('explaining runs in a workspace', () => {
     const run = await lamina.train({ dataset: images.id, model: 'template:small-cnn', config: { epochs: 8, batchSize: 32, seed: 2, backend: 'wasm', params: { dropout: 0, filters: 8 } } });
     expect(run.status, run.error ?? '').toBe('completed');
     cnnRun = run.id;
-    const iris = await lamina.importDataset('/work/shared/datasets/iris.csv', { name: 'iris', target: 'species' });
+    const iris = await lamina.importDataset(`${sharedDatasets}/iris.csv`, { name: 'iris', target: 'species' });
     const mlp = await lamina.train({ dataset: iris.id, model: 'template:mlp', config: { epochs: 20, seed: 1, backend: 'cpu' } });
     expect(mlp.status, mlp.error ?? '').toBe('completed');
     mlpRun = mlp.id;

@@ -3,11 +3,12 @@
  * 70/15/15 with a seeded shuffle, and standardise features with the training split's statistics.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { DatasetMeta, Task, TrainConfig } from '../../../../src-main/core/domain';
 import type { DatasetTensors } from '../../../../src-main/core/engine/host/datasetTensors';
 import { createRng, shuffledIndices } from '../../../../src-main/core/util/random';
 
-export const DATASETS = '/work/shared/datasets';
+export const DATASETS = resolve(__dirname, '../../../../..', 'shared', 'datasets');
 
 export interface TestDataset {
   data: DatasetTensors;
