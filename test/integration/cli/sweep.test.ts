@@ -153,7 +153,7 @@ describe.skipIf(!cliBuilt)('lamina sweep (built CLI; run `npm run build` first)'
     ro.close();
     expect(parent).toEqual({ status: 'completed', model: 'sweep' });
     expect(children).toHaveLength(5);
-    expect(children.find((c) => c.id === cut.runId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/interrupted/) });
+    expect(children.find((c) => c.id === cut.runId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/the process running it ended \(pid \d+\)/) });
 
     const again = await lamina(['sweep', 'run', id], ws);
     expect(again.code).toBe(1);

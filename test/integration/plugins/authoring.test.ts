@@ -98,7 +98,7 @@ describe.skipIf(!cliBuilt)('plugin authoring through the CLI', () => {
 
     const future = await cli(['plugin', 'validate', join(fixtures, 'future-api')]);
     expect(future.code).toBe(2);
-    expect(future.stderr).toMatch(/\^2\.0\.0.*1\.1\.0/);
+    expect(future.stderr).toMatch(/\^2\.0\.0.*1\.2\.0/);
 
     const refused = await cli(['plugin', 'install', join(fixtures, 'future-api'), '--json']);
     expect(refused.code).toBe(2);
