@@ -309,19 +309,23 @@ export class RunManager {
     metrics.discard(runId);
     const endedAt = new Date();
     const error = `training stopped: its metrics could not be saved: ${reason}`;
+    const ending = { status: 'failed' as const, error, endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - startedAt };
     try {
-      store.updateRun(runId, { status: 'failed', error, endedAt: endedAt.toISOString(), durationMs: endedAt.getTime() - startedAt });
+      // Progress first: clearing it shrinks the run's row, so on a full disk the status fits where it was.
       store.setRunProgress(runId, null);
+      store.updateRun(runId, ending);
     } catch {
       // Not even the status could be written. The run's owner lease lets the next Lamina process that
-      // opens the workspace fail it once this one has exited.
+      // opens the workspace fail it once this one has exited; callers here are told the truth.
     }
     this.deps.emit({ type: 'run.finished', runId, status: 'failed', error });
+    let record: RunRecord;
     try {
-      return this.deps.store.requireRun(runId);
+      record = this.deps.store.requireRun(runId);
     } catch {
       throw new LaminaError('failed', error);
     }
+    return record.status === 'failed' ? record : { ...record, ...ending };
   }
 
   private recordEnding(runId: string, startedAt: number, outcome: Awaited<HostJob['outcome']>): RunRecord {
