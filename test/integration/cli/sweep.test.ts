@@ -55,7 +55,9 @@ describe.skipIf(!cliBuilt)('lamina sweep (built CLI; run `npm run build` first)'
         'seed: 3',
         'parameters:',
         '  learning_rate: {values: [0.05, 0.000001]}',
-        '  epochs: {value: 6}',
+        // Enough epochs that the stopped trial cannot finish before the stop reaches it (a warm host starts at once).
+        '  epochs: {value: 20}',
+        '  batch_size: {value: 8}',
         '  backend: {value: cpu}',
         '  early_stopping: {value: 0}',
         'early_terminate: {type: hyperband, min_iter: 1, eta: 2, s: 2}',
