@@ -3,13 +3,12 @@
  * opened read-only; nothing is migrated, swept or trusted). Each check is ok, warn or fail; any fail
  * makes the command exit 1.
  */
-import { existsSync, readdirSync, statSync, statfsSync } from 'node:fs';
+import { existsSync, readdirSync, statfsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { cudaVisible } from './engine/host/backends';
 import { latestSchemaVersion } from './store/migrations';
 import { hasValidTrustMark } from './trust/workspaceTrust';
-import { PART_SUFFIX, STALE_PART_MS } from './util/atomicWrite';
+import { STALE_PART_MS, findStaleParts } from './util/atomicWrite';
 import { storageErrorMessage } from './util/storageErrors';
 import { workspacePaths } from './workspace/workspace';
 
@@ -72,20 +71,6 @@ function nativeModuleChecks(): DoctorCheck[] {
   return checks;
 }
 
-function walkParts(dir: string, cutoff: number, out: string[], depth = 0): void {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory() && depth < 8) walkParts(p, cutoff, out, depth + 1);
-    else if (e.isFile() && e.name.endsWith(PART_SUFFIX) && statSync(p).mtimeMs < cutoff) out.push(p);
-  }
-}
-
 function workspaceChecks(root: string): DoctorCheck[] {
   const paths = workspacePaths(root);
   if (!existsSync(paths.db)) return [{ name: 'workspace', status: 'warn', detail: `${paths.root} holds no lamina.db (not a workspace yet)` }];
@@ -119,8 +104,7 @@ function workspaceChecks(root: string): DoctorCheck[] {
   } catch (e) {
     checks.push({ name: 'database integrity', status: 'fail', detail: storageErrorMessage(e) ?? (e as Error).message });
   }
-  const parts: string[] = [];
-  for (const d of [paths.datasets, paths.artifacts, paths.models, paths.tmp]) walkParts(d, Date.now() - STALE_PART_MS, parts);
+  const parts = findStaleParts([paths.datasets, paths.artifacts, paths.models, paths.tmp], Date.now() - STALE_PART_MS);
   checks.push({ name: 'stale .part files', status: parts.length ? 'warn' : 'ok', detail: parts.length ? `${parts.length} left by writers that died (removed when the workspace is next opened)` : 'none' });
   const trusted = hasValidTrustMark(paths.root);
   checks.push({ name: 'trust', status: 'ok', detail: trusted ? 'trusted on this machine' : 'restricted: no plugin or model code from it runs (lamina trust to lift)' });

@@ -82,14 +82,9 @@ export async function syncFile(file: string): Promise<void> {
   }
 }
 
-/**
- * Removes `*.part` files under `dirs` (recursively) last modified more than `maxAgeMs` ago, and
- * upload folders under `uploadsDir` untouched for as long (files uploaded and never imported).
- * Returns the paths it removed. Young part files may belong to a write in progress and stay.
- */
-export function sweepStaleParts(dirs: readonly string[], opts: { uploadsDir?: string; maxAgeMs?: number; now?: number } = {}): string[] {
-  const cutoff = (opts.now ?? Date.now()) - (opts.maxAgeMs ?? STALE_PART_MS);
-  const removed: string[] = [];
+/** `*.part` files under `dirs` (recursively, 8 levels) last modified before `cutoff`. Reads only. */
+export function findStaleParts(dirs: readonly string[], cutoff: number): string[] {
+  const found: string[] = [];
   const walk = (dir: string, depth: number) => {
     let entries;
     try {
@@ -100,13 +95,22 @@ export function sweepStaleParts(dirs: readonly string[], opts: { uploadsDir?: st
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory() && depth < 8) walk(p, depth + 1);
-      else if (e.isFile() && e.name.endsWith(PART_SUFFIX) && olderThan(p, cutoff)) {
-        rmSync(p, { force: true });
-        removed.push(p);
-      }
+      else if (e.isFile() && e.name.endsWith(PART_SUFFIX) && olderThan(p, cutoff)) found.push(p);
     }
   };
   for (const d of dirs) walk(d, 0);
+  return found;
+}
+
+/**
+ * Removes `*.part` files under `dirs` (recursively) last modified more than `maxAgeMs` ago, and
+ * upload folders under `uploadsDir` untouched for as long (files uploaded and never imported).
+ * Returns the paths it removed. Young part files may belong to a write in progress and stay.
+ */
+export function sweepStaleParts(dirs: readonly string[], opts: { uploadsDir?: string; maxAgeMs?: number; now?: number } = {}): string[] {
+  const cutoff = (opts.now ?? Date.now()) - (opts.maxAgeMs ?? STALE_PART_MS);
+  const removed = findStaleParts(dirs, cutoff);
+  for (const p of removed) rmSync(p, { force: true });
   if (opts.uploadsDir) {
     let uploads: string[] = [];
     try {
